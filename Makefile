@@ -1,0 +1,51 @@
+# The pelican-quickstart verbs (html, serve, devserver, publish, clean) plus the project's own.
+# Every target sets up .venv/ from the pinned requirements.lock first, so a fresh clone needs only Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+OUTPUTDIR ?= output
+PORT ?= 8000
+SITE ?= $(OUTPUTDIR)
+FORMAT ?= text
+
+.PHONY: html publish serve devserver clean test check linkcheck new fingerprint bench venv
+
+venv: $(STAMP)
+$(STAMP): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(PY) -m tools.build --settings pelicanconf.py --output $(OUTPUTDIR)
+
+publish: $(STAMP)
+	$(PY) -m tools.build --settings publishconf.py --output $(OUTPUTDIR)
+
+serve: $(STAMP)
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUTDIR)
+
+devserver: $(STAMP)
+	$(PY) -m tools.devserver --port $(PORT)
+
+clean:
+	rm -rf $(OUTPUTDIR) .cache .build
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+check: $(STAMP)
+	$(PY) -m tools.lint $(if $(STRICT),--strict)
+
+linkcheck: $(STAMP)
+	$(PY) -m tools.linkcheck $(SITE) --format $(FORMAT) $(if $(EXTERNAL),--external)
+
+new: $(STAMP)
+	$(PY) -m tools.newbrief --slug "$(SLUG)" --title "$(TITLE)"
+
+fingerprint: $(STAMP)
+	$(PY) -m tools.fingerprint --source "$(SOURCE)" --file "$(FILE)"
+
+bench: $(STAMP)
+	$(PY) -m bench $(if $(N),--n $(N))

@@ -1,0 +1,73 @@
+"""Site settings. `make html` builds content/ into output/ with these."""
+
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+from briefs.dates import longdate  # noqa: E402
+
+AUTHOR = "The explainer desk"
+SITENAME = "Ukraine peace talks 2025: the briefs"
+SITE_DESCRIPTION = (
+    "Short, sourced explainers on the spring-2025 Ukraine peace talks: "
+    "every fact one click from its source."
+)
+SITEURL = ""
+RELATIVE_URLS = True
+# Where "Edit this page" and "Last changed" link to; override for a fork.
+REPOSITORY_URL = "https://github.com/explainer-desk/ukraine-talks-briefs"
+REPOSITORY_BRANCH = "main"
+
+PATH = os.path.join(HERE, "content")
+ARTICLE_PATHS = ["briefs"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+DEFAULT_PAGINATION = False
+WITH_FUTURE_DATES = True
+
+ARTICLE_URL = "briefs/{slug}/"
+ARTICLE_SAVE_AS = "briefs/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "search", "404"]
+SEARCH_SAVE_AS = "search/index.html"
+# A brief site has no use for Pelican's blog archives.
+for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
+              "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE"):
+    globals()[f"{_kind}_SAVE_AS"] = ""
+ARTICLE_ORDER_BY = "title"
+
+FEED_ALL_ATOM = "feeds/briefs.atom.xml"
+FEED_DOMAIN = SITEURL
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+THEME = os.path.join(HERE, "theme")
+JINJA_FILTERS = {"longdate": longdate}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.toc": {},
+        "markdown.extensions.attr_list": {},
+        "markdown.extensions.fenced_code": {},
+        "markdown.extensions.tables": {},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+# The summary is one plain sentence: no second Markdown conversion for it.
+FORMATTED_FIELDS = []
+
+PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
+PLUGINS = ["problems", "briefs", "crosslinks", "citations"]
+
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,78 @@
+"""Briefs and pages as documents: front-matter validation, `source_file`, the
+table of contents, and the one list of documents every other plugin walks.
+
+Signals:
+- `article_generator_context` / `page_generator_context`: a brief's `Status:` is
+  the state of its topic (stalled, signed...), while Pelican reads `status` as
+  draft/published. Move the topic's status to `brief_status` before Pelican sees
+  it; Pelican's own values (draft, hidden, published, skip) keep their meaning.
+- `all_generators_finalized` (connected first, so later plugins see its work):
+  check each document's front matter against its source file (for line numbers)
+  and attach `source_file`, `toc` and `as_of`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+
+from pelican import signals
+
+from problems import report
+
+from .frontmatter import check, read_header
+
+HEADING_RE = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+TAG_RE = re.compile(r"<[^>]+>")
+
+
+def all_documents(generators):
+    """Every brief and page that is written, drafts and hidden pages included."""
+    docs = []
+    for gen in generators:
+        for name in ("articles", "translations", "drafts", "drafts_translations",
+                     "pages", "hidden_pages", "draft_pages", "translations"):
+            docs.extend(getattr(gen, name, []) or [])
+    seen, unique = set(), []
+    for doc in docs:
+        if id(doc) not in seen:
+            seen.add(id(doc))
+            unique.append(doc)
+    return unique
+
+
+def table_of_contents(content: str) -> list[dict]:
+    return [
+        {"level": int(level), "id": anchor, "title": html.unescape(TAG_RE.sub("", inner)).strip()}
+        for level, anchor, inner in HEADING_RE.findall(content or "")
+    ]
+
+
+PELICAN_STATUSES = ("published", "draft", "hidden", "skip")
+
+
+def separate_status(_generator, metadata):
+    status = metadata.get("status")
+    if isinstance(status, str) and status.strip().lower() not in PELICAN_STATUSES:
+        metadata["brief_status"] = status.strip()
+        metadata["status"] = "published"
+
+
+def prepare(generators):
+    for doc in all_documents(generators):
+        project_root = os.path.dirname(doc.settings["PATH"])
+        doc.source_file = os.path.relpath(doc.source_path, project_root).replace(os.sep, "/")
+        kind = "brief" if doc.__class__.__name__ == "Article" else "page"
+        with open(doc.source_path, encoding="utf-8") as f:
+            header = read_header(f.read())
+        for problem in check(doc.source_file, header, kind):
+            report(problem)
+        doc.toc = table_of_contents(doc._content)
+        doc.as_of = doc.metadata.get("as_of")
+
+
+def register():
+    signals.article_generator_context.connect(separate_status)
+    signals.page_generator_context.connect(separate_status)
+    signals.all_generators_finalized.connect(prepare)

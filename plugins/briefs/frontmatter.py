@@ -1,0 +1,75 @@
+"""Front matter of a brief: what is required, what each field may hold.
+
+Pure functions over (path, metadata-as-written) so `make check` and the build
+report the same problems with the same words."""
+
+from __future__ import annotations
+
+import re
+
+from problems import ERROR, Problem, suggest
+
+STATUSES = ("proposed", "agreed", "signed", "in-force", "ongoing", "stalled", "expired", "rejected", "disputed")
+REQUIRED_BRIEF = ("title", "slug", "summary", "status", "as_of", "date")
+REQUIRED_PAGE = ("title", "slug")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIELD_RE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
+MAX_SUMMARY = 300
+
+
+def read_header(text: str) -> dict:
+    """{key (lowercased): (value, line)} for Pelican's `Key: value` header lines."""
+    header = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            break
+        m = FIELD_RE.match(line)
+        if not m:
+            break
+        header.setdefault(m.group(1).lower(), (m.group(2).strip(), number))
+    return header
+
+
+def is_iso_day(value: str) -> bool:
+    import datetime
+
+    if not ISO_DAY_RE.match(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check(path: str, header: dict, kind: str = "brief") -> list[Problem]:
+    """Problems in one document's front matter; `kind` is 'brief' or 'page'."""
+    problems = []
+
+    def add(line, message, col=1):
+        problems.append(Problem(path, line, col, ERROR, message, "front-matter"))
+
+    required = REQUIRED_BRIEF if kind == "brief" else REQUIRED_PAGE
+    for name in required:
+        if not header.get(name, ("", 0))[0]:
+            line = header[name][1] if name in header else 1
+            label = "As_of" if name == "as_of" else name.capitalize()
+            add(line, f"missing required field '{label}:'")
+    if "slug" in header and header["slug"][0] and not SLUG_RE.match(header["slug"][0]):
+        add(header["slug"][1], f"invalid slug '{header['slug'][0]}': expected lowercase words joined by '-'")
+    if "status" in header and header["status"][0]:
+        value, line = header["status"]
+        if value not in STATUSES:
+            add(line, f"unknown status '{value}'{suggest(value, STATUSES)}: expected one of: {', '.join(STATUSES)}")
+    for name in ("as_of", "date", "modified"):
+        if name in header and header[name][0] and not is_iso_day(header[name][0]):
+            value, line = header[name]
+            add(line, f"'{name}' expected an ISO date (YYYY-MM-DD) but received: '{value}'")
+    if "summary" in header:
+        value, line = header["summary"]
+        if len(value) > MAX_SUMMARY:
+            add(line, f"summary is {len(value)} characters: keep it to one sentence under {MAX_SUMMARY}")
+        if "[[" in value or "[@" in value:
+            add(line, "summary is plain text: move cross-links and citations into the body")
+    return problems

@@ -1,0 +1,62 @@
+"""Citations: `[@key]`, `[@key, locator]`, `[@a; @b]`, checked against the
+source registry `content/sources.yaml` (CSL-YAML).
+
+Signals:
+- `initialized`: add the Markdown extension (it emits one placeholder per key).
+- `all_generators_finalized`: load and validate the registry, then number each
+  document's citations and build its `sources_list`. The registry and the index of
+  who cites what are left in the shared context (`citations_registry`,
+  `citations_index`) for the sources page.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+
+from briefs import all_documents
+from problems import report
+
+from . import registry as registry_module
+from .markdown_ext import CitationExtension
+from .resolve import resolve_document, uncited
+
+
+def add_extension(pelican):
+    pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
+    pelican.settings["MARKDOWN"]["extensions"].append(CitationExtension())
+
+
+def registry_path(settings) -> str:
+    path = settings.get("CITATIONS_SOURCES") or os.path.join(settings["PATH"], "sources.yaml")
+    root = os.path.dirname(settings["PATH"])
+    return os.path.relpath(path, root).replace(os.sep, "/"), path
+
+
+def resolve_all(generators):
+    if not generators:
+        return
+    settings = generators[0].settings
+    shown, real = registry_path(settings)
+    registry = registry_module.load(real, shown)
+    for problem in registry.problems:
+        report(problem)
+    index: dict[str, list] = {}
+    for doc in all_documents(generators):
+        for problem in resolve_document(doc, registry.sources):
+            report(problem)
+        for entry in doc.sources_list:
+            index.setdefault(entry["id"], []).append(
+                {"brief": doc, "anchors": [ref["anchor"] for ref in entry["refs"]]}
+            )
+    for problem in uncited(registry, set(index)):
+        report(problem)
+    context = generators[0].context
+    context["citations_registry"] = registry
+    context["citations_index"] = index
+
+
+def register():
+    signals.initialized.connect(add_extension)
+    signals.all_generators_finalized.connect(resolve_all)

@@ -1,0 +1,139 @@
+"""The source registry, `content/sources.yaml`: CSL-YAML entries, validated with
+their line numbers so every problem names `sources.yaml:line`.
+
+Scalars are kept as the strings the editor wrote (PyYAML would turn `2025-04-18`
+into a date and `2025-4-18` into a string, hiding the typo)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import yaml
+
+from problems import ERROR, WARNING, Problem, suggest
+
+REQUIRED = ("id", "type", "title", "container-title", "issued", "URL")
+OPTIONAL = ("author", "accessed", "archive-url", "archive-date", "note", "language", "page", "section")
+DATES = ("issued", "accessed", "archive-date")
+URLS = ("URL", "archive-url")
+# The CSL 1.0.2 types a news explainer can cite.
+TYPES = (
+    "article", "article-journal", "article-magazine", "article-newspaper", "book",
+    "broadcast", "document", "entry", "entry-encyclopedia", "interview", "legal_case",
+    "legislation", "motion_picture", "pamphlet", "personal_communication", "post",
+    "post-weblog", "report", "speech", "treaty", "webpage",
+)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass
+class Registry:
+    path: str
+    sources: dict = field(default_factory=dict)  # id -> CSL dict
+    lines: dict = field(default_factory=dict)  # id -> line of its entry
+    problems: list = field(default_factory=list)
+
+
+def is_iso_date(value: str) -> bool:
+    """YYYY, YYYY-MM or a real calendar YYYY-MM-DD (EDTF level 0, as CSL-YAML allows)."""
+    m = ISO_RE.match(value)
+    if not m:
+        return False
+    year, month, day = (int(g) if g else None for g in m.groups())
+    try:
+        datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def _plain(node):
+    """A composed YAML node as plain Python, every scalar a string."""
+    if isinstance(node, yaml.MappingNode):
+        return {_plain(k): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    return node.value
+
+
+def load(path: str, display: str | None = None) -> Registry:
+    """Read and validate the registry at `path`; problems name it as `display`."""
+    reg = Registry(display or path)
+
+    def problem(line, col, message, level=ERROR):
+        reg.problems.append(Problem(reg.path, line, col, level, message, "sources"))
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            root = yaml.compose(f)
+    except FileNotFoundError:
+        problem(1, 1, "source registry not found: expected a YAML list of CSL entries here")
+        return reg
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem(line, col, f"invalid YAML: {getattr(e, 'problem', None) or e}")
+        return reg
+    if root is None:
+        return reg
+    if not isinstance(root, yaml.SequenceNode):
+        problem(root.start_mark.line + 1, 1, "expected a list of sources (each item starting with '- id:')")
+        return reg
+
+    for entry in root.value:
+        line, col = entry.start_mark.line + 1, entry.start_mark.column + 1
+        if not isinstance(entry, yaml.MappingNode):
+            problem(line, col, "expected a source (a mapping with id, type, title, ...)")
+            continue
+        fields = {}
+        where = {}
+        for key_node, value_node in entry.value:
+            key = key_node.value
+            if key in fields:
+                problem(key_node.start_mark.line + 1, key_node.start_mark.column + 1, f"duplicate field '{key}'")
+            fields[key] = _plain(value_node)
+            where[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+        sid = fields.get("id")
+        label = f"source '{sid}'" if isinstance(sid, str) else "source"
+        for name in REQUIRED:
+            if not fields.get(name):
+                problem(line, col, f"{label}: missing required field '{name}'")
+        for name in fields:
+            if name not in REQUIRED and name not in OPTIONAL:
+                hint = suggest(name, REQUIRED + OPTIONAL)
+                problem(*where[name], f"{label}: unknown field '{name}'{hint}", WARNING)
+        if isinstance(sid, str) and sid:
+            if not ID_RE.match(sid):
+                problem(*where["id"], f"invalid id '{sid}': expected lowercase letters, digits, '.', '_' or '-'")
+            elif sid in reg.sources:
+                problem(*where["id"], f"duplicate id '{sid}' (first defined on line {reg.lines[sid]})")
+                continue
+        for name in DATES:
+            value = fields.get(name)
+            if value and not (isinstance(value, str) and is_iso_date(value)):
+                problem(*where[name], f"{label}: '{name}' expected an ISO date (YYYY-MM-DD) but received: {value!r}")
+        for name in URLS:
+            value = fields.get(name)
+            if value and not (isinstance(value, str) and is_web_url(value)):
+                problem(*where[name], f"{label}: '{name}' expected an http(s) URL but received: {value!r}")
+        kind = fields.get("type")
+        if kind and kind not in TYPES:
+            problem(*where["type"], f"{label}: unknown CSL type {kind!r}{suggest(str(kind), TYPES)}")
+        authors = fields.get("author")
+        if authors is not None and not (
+            isinstance(authors, list) and all(isinstance(a, dict) and (a.get("family") or a.get("literal")) for a in authors)
+        ):
+            problem(*where["author"], f"{label}: 'author' expected a list of {{family, given}} or {{literal}} names")
+        if isinstance(sid, str) and sid and ID_RE.match(sid):
+            reg.sources[sid] = fields
+            reg.lines[sid] = line
+    return reg

@@ -1,0 +1,37 @@
+"""Cross-links between briefs: `[[slug]]`, `[[slug|text]]`, `[[slug#section]]`,
+`[[slug#section|text]]`.
+
+Signals:
+- `initialized`: add the Markdown extension (it emits placeholders per document).
+- `all_generators_finalized`: every document has been read, so resolve targets,
+  titles, sections and backlinks; problems go to the `problems` plugin, which
+  fails the build before anything is written. Resolving here, never in a reader,
+  keeps Pelican's content cache correct: a cached document is re-resolved against
+  the current set of briefs on every build.
+"""
+
+from pelican import signals
+
+from briefs import all_documents
+from problems import report
+
+from .markdown_ext import CrossLinkExtension
+from .resolve import resolve
+
+# Ids every brief page has from the template, so `[[slug#sources]]` works.
+TEMPLATE_IDS = ("sources", "linked-from", "contents", "timeline-of-events")
+
+
+def add_extension(pelican):
+    pelican.settings.setdefault("MARKDOWN", {}).setdefault("extensions", [])
+    pelican.settings["MARKDOWN"]["extensions"].append(CrossLinkExtension())
+
+
+def resolve_all(generators):
+    for problem in resolve(all_documents(generators), TEMPLATE_IDS):
+        report(problem)
+
+
+def register():
+    signals.initialized.connect(add_extension)
+    signals.all_generators_finalized.connect(resolve_all)

@@ -1,0 +1,94 @@
+"""Resolve cross-link placeholders once every document is known.
+
+For each `<a class="xref" data-xref=...>` placeholder: check the target slug and
+section, write the href (through Pelican's `{filename}` so relative and absolute
+SITEURLs both work), the default text (the target's title) and what a hover
+preview needs. Outgoing links are recorded per document; backlinks are derived
+from them (Quartz's model), never from a second crawl.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from problems import ERROR, Problem, suggest
+
+PLACEHOLDER_RE = re.compile(r'<a class="xref"(?P<attrs>[^>]*)>(?P<text>.*?)</a>', re.S)
+ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
+ID_RE = re.compile(r'\sid="([^"]+)"')
+
+
+def attributes(raw: str) -> dict:
+    return {k: html.unescape(v) for k, v in ATTR_RE.findall(raw)}
+
+
+def position(attrs: dict) -> tuple[int, int]:
+    line, _, col = attrs.get("data-src", "1:1").partition(":")
+    return int(line), int(col or 1)
+
+
+def preview_attrs(target) -> str:
+    meta = target.metadata
+    pairs = [
+        ("data-title", target.title),
+        ("data-status", meta.get("brief_status", "")),
+        ("data-as-of", meta.get("as_of", "")),
+        ("data-summary", meta.get("summary", "")),
+    ]
+    return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in pairs if v)
+
+
+def resolve(documents, template_ids=()) -> list[Problem]:
+    """Rewrite every document's placeholders; set `outgoing` and `linked_from`."""
+    problems: list[Problem] = []
+    by_slug = {}
+    for doc in documents:
+        if doc.slug in by_slug:
+            first = by_slug[doc.slug]
+            problems.append(Problem(doc.source_file, 1, 1, ERROR,
+                                    f"duplicate slug '{doc.slug}' (also used by {first.source_file})", "crosslink"))
+            continue
+        by_slug[doc.slug] = doc
+    ids = {}
+
+    def ids_of(target):
+        if target.slug not in ids:
+            ids[target.slug] = set(ID_RE.findall(target._content or "")) | set(template_ids)
+        return ids[target.slug]
+
+    for doc in documents:
+        doc.outgoing = []
+        if 'class="xref"' not in (doc._content or ""):
+            continue
+
+        def replace(m, doc=doc):
+            attrs = attributes(m.group("attrs"))
+            slug, section = attrs.get("data-xref", ""), attrs.get("data-xref-section")
+            line, col = position(attrs)
+            target = by_slug.get(slug)
+            if target is None:
+                what = f"unknown brief '{slug}'{suggest(slug, by_slug)}" if slug else "empty cross-link: expected [[slug]]"
+                problems.append(Problem(doc.source_file, line, col, ERROR, what, "crosslink"))
+                return m.group(0)
+            if section and section not in ids_of(target):
+                hint = suggest(section, ids_of(target))
+                problems.append(Problem(doc.source_file, line, col, ERROR,
+                                        f"unknown section '{section}' in '{slug}'{hint}", "crosslink"))
+                return m.group(0)
+            if target is not doc and target.slug not in doc.outgoing:
+                doc.outgoing.append(target.slug)
+            href = "{filename}/" + target.relative_source_path + (f"#{section}" if section else "")
+            text = m.group("text") or html.escape(target.title, quote=False)
+            src = f' data-src="{attrs["data-src"]}"' if "data-src" in attrs else ""
+            return f'<a class="xref" href="{html.escape(href)}"{src}{preview_attrs(target)}>{text}</a>'
+
+        doc._content = PLACEHOLDER_RE.sub(replace, doc._content)
+
+    backlinks = {slug: [] for slug in by_slug}
+    for doc in documents:
+        for slug in doc.outgoing:
+            backlinks[slug].append(doc)
+    for slug, target in by_slug.items():
+        target.linked_from = sorted(backlinks[slug], key=lambda d: (d.title, d.slug))
+    return problems

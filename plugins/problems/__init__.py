@@ -1,0 +1,108 @@
+"""Located problems: the one value every check in the project reports.
+
+A problem is data until the edge of the program (yamllint's model): checks return
+lists of `Problem`, and one place formats them and picks the exit status.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    col: int
+    level: str
+    message: str
+    rule: str
+
+    def format(self) -> str:
+        """`path:line:col: [level] message (rule)` - the yamllint layout editors' tools understand."""
+        return f"{self.path}:{self.line}:{self.col}: [{self.level}] {self.message} ({self.rule})"
+
+    def format_github(self) -> str:
+        kind = "error" if self.level == ERROR else "warning"
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return (
+            f"::{kind} file={self.path},line={self.line},col={self.col},"
+            f"title={self.rule}::{message}"
+        )
+
+
+class ContentError(Exception):
+    """Raised once, after every problem of a build has been collected."""
+
+    exitcode = 1
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(format_problems(self.problems))
+
+
+def format_problems(problems: list[Problem]) -> str:
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "\n".join(p.format_github() for p in problems)
+    return "\n".join(p.format() for p in problems)
+
+
+def suggest(word: str, candidates) -> str:
+    """' (did you mean 'x'?)' for the closest candidate, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def relative_source(path: str) -> str:
+    """Paths in messages are relative to the working directory, as editors see them."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+# --- Pelican wiring -------------------------------------------------------------
+# Every plugin appends to one list per build; the build fails once, just before the
+# writer is created, so nothing is written when any document is broken and every
+# problem is reported, not only the first.
+
+_collected: list[Problem] = []
+
+
+def report(problem: Problem) -> None:
+    _collected.append(problem)
+
+
+def collected() -> list[Problem]:
+    return list(_collected)
+
+
+def _reset(_pelican) -> None:
+    _collected.clear()
+
+
+def _fail_if_errors(_pelican):
+    import logging
+
+    log = logging.getLogger("problems")
+    for p in sorted(set(_collected)):
+        if p.level == WARNING:
+            log.warning("%s", p.format())
+    errors = [p for p in set(_collected) if p.level == ERROR]
+    if errors:
+        raise ContentError(errors)
+
+
+def register():
+    """Uses `initialized` to start each build with an empty list, and `get_writer`
+    (sent after `all_generators_finalized`, before any page is written) to fail."""
+    from pelican import signals
+
+    signals.initialized.connect(_reset)
+    signals.get_writer.connect(_fail_if_errors)

@@ -1,0 +1,110 @@
+"""`make html` / `make publish`: build the site into a staging folder and swap it
+in for output/ only when everything succeeded.
+
+Exit status: 0 built; 1 the content has problems (each printed as
+`path:line:col: [error] message (rule)`) or the build failed; 130 interrupted.
+A failed or interrupted build leaves output/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+from problems import ContentError, Problem, format_problems  # noqa: E402
+
+from tools import atomic  # noqa: E402
+
+log = logging.getLogger("build")
+
+
+class ErrorCounter(logging.Handler):
+    """Pelican logs some failures (an unreadable file, a broken template) and goes
+    on without that page; for us any logged error fails the build."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def setup_logging(verbose: bool) -> ErrorCounter:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    counter = ErrorCounter()
+    logging.getLogger().addHandler(counter)
+    return counter
+
+
+def run_pelican(settings_file: str, output: str, overrides: dict | None = None) -> None:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    settings = read_settings(settings_file, override={"OUTPUT_PATH": output, **(overrides or {})})
+    Pelican(settings).run()
+
+
+def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=()) -> list[Problem] | None:
+    """Build into a staging folder, run `post_steps(folder)`, then publish it.
+
+    Returns None on success or the problems that stopped the build; output/ is
+    untouched unless the build succeeded."""
+    staged = atomic.staging_dir(output)
+    try:
+        run_pelican(settings_file, staged, overrides)
+        for step in post_steps:
+            step(staged)
+    except ContentError as e:
+        atomic.discard(staged)
+        return e.problems
+    except BaseException:
+        atomic.discard(staged)
+        raise
+    atomic.publish(staged, output)
+    return None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="build", description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--output", default="output")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    counter = setup_logging(args.verbose)
+    started = time.monotonic()
+    try:
+        problems = build(args.settings, args.output, post_steps=(lambda _: _raise_logged(counter),))
+    except KeyboardInterrupt:
+        print("build: interrupted; output/ left as it was", file=sys.stderr)
+        return 130
+    except LoggedErrors as e:
+        print(f"build failed: {e}; {args.output}/ left as it was", file=sys.stderr)
+        return 1
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        count = len(problems)
+        print(f"build failed: {count} problem{'s' * (count != 1)}; {args.output}/ left as it was", file=sys.stderr)
+        return 1
+    print(f"built {args.output}/ in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    return 0
+
+
+class LoggedErrors(Exception):
+    pass
+
+
+def _raise_logged(counter: ErrorCounter) -> None:
+    if counter.messages:
+        raise LoggedErrors(f"{len(counter.messages)} error(s) logged above")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
