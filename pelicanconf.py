@@ -42,8 +42,8 @@ for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARC
     globals()[f"{_kind}_SAVE_AS"] = ""
 ARTICLE_ORDER_BY = "title"
 
-FEED_ALL_ATOM = "feeds/briefs.atom.xml"
-FEED_DOMAIN = SITEURL
+# Feeds need absolute URLs, so they are made by `make publish` (publishconf.py) only.
+FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None

@@ -10,3 +10,4 @@ from pelicanconf import *  # noqa: E402,F403
 SITEURL = os.environ.get("SITEURL", "https://explainer-desk.github.io/ukraine-talks-briefs")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/briefs.atom.xml"

@@ -17,7 +17,7 @@ import time
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "plugins"))
 
-from problems import ContentError, Problem, format_problems  # noqa: E402
+from problems import WARNING, ContentError, Problem, collected, format_problems  # noqa: E402
 
 from tools import atomic  # noqa: E402
 
@@ -76,25 +76,36 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="build", description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default="output")
+    parser.add_argument("--content", help="content folder to build instead of the settings' PATH")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     counter = setup_logging(args.verbose)
     started = time.monotonic()
     try:
-        problems = build(args.settings, args.output, post_steps=(lambda _: _raise_logged(counter),))
+        overrides = {"PATH": os.path.abspath(args.content)} if args.content else None
+        problems = build(args.settings, args.output, overrides, post_steps=(lambda _: _raise_logged(counter),))
     except KeyboardInterrupt:
         print("build: interrupted; output/ left as it was", file=sys.stderr)
         return 130
     except LoggedErrors as e:
-        print(f"build failed: {e}; {args.output}/ left as it was", file=sys.stderr)
+        print(f"build failed: {e}; {display_path(args.output)}/ left as it was", file=sys.stderr)
         return 1
+    warnings = sorted({p for p in collected() if p.level == WARNING})
+    if warnings:
+        print(format_problems(warnings), file=sys.stderr)
+    shown = display_path(args.output)
     if problems:
         print(format_problems(problems), file=sys.stderr)
         count = len(problems)
-        print(f"build failed: {count} problem{'s' * (count != 1)}; {args.output}/ left as it was", file=sys.stderr)
+        print(f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was", file=sys.stderr)
         return 1
-    print(f"built {args.output}/ in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    print(f"built {shown}/ in {time.monotonic() - started:.1f}s", file=sys.stderr)
     return 0
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(os.path.abspath(path))
+    return path.rstrip("/") if rel.startswith("..") else rel
 
 
 class LoggedErrors(Exception):

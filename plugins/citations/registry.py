@@ -15,8 +15,8 @@ import yaml
 
 from problems import ERROR, WARNING, Problem, suggest
 
-REQUIRED = ("id", "type", "title", "container-title", "issued", "URL")
-OPTIONAL = ("author", "accessed", "archive-url", "archive-date", "note", "language", "page", "section")
+REQUIRED = ("id", "type", "title", "container-title", "URL")
+OPTIONAL = ("issued", "author", "accessed", "archive-url", "archive-date", "note", "language", "page", "section")
 DATES = ("issued", "accessed", "archive-date")
 URLS = ("URL", "archive-url")
 # The CSL 1.0.2 types a news explainer can cite.

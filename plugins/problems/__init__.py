@@ -88,12 +88,7 @@ def _reset(_pelican) -> None:
 
 
 def _fail_if_errors(_pelican):
-    import logging
-
-    log = logging.getLogger("problems")
-    for p in sorted(set(_collected)):
-        if p.level == WARNING:
-            log.warning("%s", p.format())
+    # Warnings are printed by the build tool once the build is done, beside the errors' format.
     errors = [p for p in set(_collected) if p.level == ERROR]
     if errors:
         raise ContentError(errors)

@@ -110,13 +110,20 @@ def _data_src(el, role: str) -> Optional[str]:
     return value
 
 
-def _snippet(text: str, marker: str) -> str:
-    i = text.find(marker)
-    if marker in ("[[", "[@"):
-        end = text.find("]", i + 2)
-        end = end + (2 if text.startswith("]]", end) else 1) if 0 <= end - i <= 80 else i + len(marker)
-        return text[i:end]
-    return marker
+def _occurrences(text: str):
+    """(marker, snippet) for each unconverted marker in text, in order of appearance."""
+    hits = []
+    for marker in LEFTOVER_MARKERS:
+        i = text.find(marker)
+        while i >= 0:
+            end = i + len(marker)
+            if marker in ("[[", "[@"):  # show the whole [[...]] / [@...] when it is short
+                close = text.find("]", end)
+                if 0 <= close - i <= 80:
+                    end = close + (2 if text.startswith("]]", close) else 1)
+            hits.append((i, marker, text[i:end]))
+            i = text.find(marker, i + len(marker))
+    return [(marker, snippet) for _, marker, snippet in sorted(hits)]
 
 
 def refs_of(root) -> list[Ref]:
@@ -163,16 +170,15 @@ def leftovers_of(root) -> list[Leftover]:
     found: list[Leftover] = []
     for text in LEFTOVER_TEXT_XPATH(root):
         el = text.getparent()
-        for marker in LEFTOVER_MARKERS:
-            if marker in text:
-                found.append(Leftover(marker, _snippet(str(text), marker), tree.getpath(el),
-                                      None, el.sourceline or 1))
+        for marker, snippet in _occurrences(str(text)):
+            found.append(Leftover(marker, snippet, tree.getpath(el), None, el.sourceline or 1))
     for value in LEFTOVER_ATTR_XPATH(root):
         el = value.getparent()
-        for marker in LEFTOVER_MARKERS:
-            if marker in value:
-                found.append(Leftover(marker, _snippet(str(value), marker), tree.getpath(el),
-                                      value.attrname, el.sourceline or 1))
+        for marker, _ in _occurrences(str(value)):
+            # For an attribute the snippet is the whole value: it is what the author wrote
+            # (e.g. an href of "{filename}/briefs/x.md"), so it can be found in the Markdown.
+            found.append(Leftover(marker, str(value).strip(), tree.getpath(el),
+                                  value.attrname, el.sourceline or 1))
     return found
 
 

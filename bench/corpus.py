@@ -1,0 +1,208 @@
+"""A deterministic synthetic corpus: N briefs shaped like the real ones.
+
+Every brief has the real front matter, about 800 words of generated filler
+(pseudo-words built from syllables: no article text), about 10 cross-links in all
+four forms, about 5 citations to a generated `sources.yaml`, sections with explicit
+ids that cross-links point at, and a `## Timeline` of cited events. The same seed
+gives the same bytes, so two runs of the benchmark build the same site.
+
+`write_corpus(root, n)` writes the full corpus under `root/content`;
+`write_baseline(root, n)` writes the same Markdown with our two syntaxes removed
+(a cross-link becomes its text, a citation disappears) for plain Pelican.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+import re
+
+SEED = 20250418
+STATUSES = ("proposed", "agreed", "signed", "in-force", "ongoing", "stalled", "expired", "rejected", "disputed")
+SECTIONS = ("background", "terms", "positions", "outlook")
+WORDS_PER_BRIEF = 740
+XREFS_PER_BRIEF = 10
+CITES_PER_BRIEF = 5
+EVENTS_PER_BRIEF = 3
+SYLLABLES = (
+    "ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "da", "pe", "zo", "ri", "ma", "no", "te",
+    "sa", "bo", "li", "ku", "fe", "ga", "ho", "ju", "wi", "ye", "xa", "re", "ta", "on", "el",
+)
+
+
+class Corpus:
+    """The generated site as data: briefs (dicts), sources, pages; deterministic in (n, seed)."""
+
+    def __init__(self, n: int, seed: int = SEED):
+        self.n = n
+        self.rng = random.Random(f"{seed}:{n}")
+        self.vocab = self._vocabulary(3000)
+        self.briefs = [self._brief_head(i) for i in range(n)]
+        self.sources = [self._source(i) for i in range(max(20, n // 4))]
+        self.titles = {b["slug"]: b["title"] for b in self.briefs}
+        for i, brief in enumerate(self.briefs):
+            brief["body"] = self._body(i)
+
+    # --- words -----------------------------------------------------------------
+    def _vocabulary(self, size: int) -> list[str]:
+        words = set()
+        while len(words) < size:
+            words.add("".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.choice((1, 2, 2, 3, 3, 4)))))
+        return sorted(words)
+
+    def words(self, count: int) -> list[str]:
+        return [self.rng.choice(self.vocab) for _ in range(count)]
+
+    def sentence(self, count: int | None = None) -> str:
+        words = self.words(count or self.rng.randint(8, 22))
+        return " ".join(words).capitalize() + "."
+
+    # --- documents -----------------------------------------------------------------
+    def _brief_head(self, i: int) -> dict:
+        title_words = self.words(self.rng.randint(3, 6))
+        slug = "-".join(title_words[:2]) + f"-{i}"
+        start = datetime.date(2025, 1, 1) + datetime.timedelta(days=self.rng.randint(0, 120))
+        as_of = start + datetime.timedelta(days=self.rng.randint(0, 60))
+        return {
+            "slug": slug,
+            "title": " ".join(title_words).capitalize(),
+            "summary": self.sentence(self.rng.randint(12, 24)),
+            "status": self.rng.choice(STATUSES),
+            "date": start.isoformat(),
+            "as_of": as_of.isoformat(),
+            "tags": sorted(set(self.words(2))),
+        }
+
+    def _source(self, i: int) -> dict:
+        day = datetime.date(2025, 2, 1) + datetime.timedelta(days=self.rng.randint(0, 100))
+        return {
+            "id": f"src-{i:05d}",
+            "title": self.sentence(self.rng.randint(5, 10))[:-1],
+            "publisher": " ".join(self.words(2)).title(),
+            "issued": day.isoformat(),
+            "url": f"https://news.example.org/{day:%Y/%m/%d}/{'-'.join(self.words(3))}",
+        }
+
+    def _xref(self, i: int) -> str:
+        target = self.rng.randrange(self.n)
+        if target == i and self.n > 1:
+            target = (i + 1) % self.n
+        slug = self.briefs[target]["slug"]
+        form = self.rng.randrange(4)
+        section = self.rng.choice(SECTIONS)
+        text = " ".join(self.words(self.rng.randint(1, 3)))
+        return (f"[[{slug}]]", f"[[{slug}|{text}]]", f"[[{slug}#{section}]]", f"[[{slug}#{section}|{text}]]")[form]
+
+    def _cite(self, i: int, first: bool) -> str:
+        # Brief i always cites source i % S, so no source is left uncited (a warning).
+        keys = [self.sources[i % len(self.sources)]["id"]] if first else []
+        while len(keys) < self.rng.choice((1, 1, 1, 2)):
+            keys.append(self.rng.choice(self.sources)["id"])
+        items = [f"@{k}" + (f", para. {self.rng.randint(1, 9)}" if self.rng.random() < 0.3 else "") for k in keys]
+        return "[" + "; ".join(items) + "]"
+
+    def _paragraph(self, words: int, xrefs: int, cites: int, i: int, first_cite: bool) -> str:
+        sentences = []
+        while sum(len(s.split()) for s in sentences) < words:
+            sentences.append(self.sentence())
+        slots = self.rng.sample(range(len(sentences)), min(len(sentences), xrefs + cites))
+        for n, slot in enumerate(slots):
+            s = sentences[slot][:-1]
+            if n < xrefs:
+                cut = self.rng.randint(1, max(1, len(s.split()) - 1))
+                parts = s.split()
+                sentences[slot] = " ".join(parts[:cut] + [self._xref(i)] + parts[cut:]) + "."
+            else:
+                sentences[slot] = f"{s} {self._cite(i, first_cite and n == xrefs)}."
+        return " ".join(sentences)
+
+    def _body(self, i: int) -> str:
+        out = ["## In short", "", self._paragraph(90, 1, 1, i, first_cite=True), ""]
+        per_section = (WORDS_PER_BRIEF - 90 - EVENTS_PER_BRIEF * 12) // len(SECTIONS)
+        xrefs = [3, 2, 2, 2]
+        for sec, n_x in zip(SECTIONS, xrefs):
+            heading = " ".join(self.words(self.rng.randint(2, 4))).capitalize()
+            out += [f"## {heading} {{#{sec}}}", ""]
+            half = per_section // 2
+            out += [self._paragraph(half, n_x - n_x // 2, 1, i, False), ""]
+            out += [self._paragraph(per_section - half, n_x // 2, 0, i, False), ""]
+        out += ["## Timeline", ""]
+        day = datetime.date.fromisoformat(self.briefs[i]["date"])
+        for _ in range(EVENTS_PER_BRIEF):
+            day += datetime.timedelta(days=self.rng.randint(1, 20))
+            out.append(f"- {day.isoformat()}: {self.sentence(self.rng.randint(6, 12))} {self._cite(i, False)}")
+        return "\n".join(out) + "\n"
+
+    # --- files -----------------------------------------------------------------
+    def brief_text(self, brief: dict) -> str:
+        head = [
+            f"Title: {brief['title']}",
+            f"Slug: {brief['slug']}",
+            f"Summary: {brief['summary']}",
+            f"Status: {brief['status']}",
+            f"As_of: {brief['as_of']}",
+            f"Date: {brief['date']}",
+            f"Tags: {', '.join(brief['tags'])}",
+        ]
+        return "\n".join(head) + "\n\n" + brief["body"]
+
+    def sources_yaml(self) -> str:
+        lines = ["# Generated by bench/corpus.py: synthetic sources, not real articles.", ""]
+        for s in self.sources:
+            lines += [
+                f"- id: {s['id']}",
+                "  type: article-newspaper",
+                f'  title: "{s["title"]}"',
+                f"  container-title: {s['publisher']}",
+                f"  issued: {s['issued']}",
+                f"  URL: {s['url']}",
+            ]
+        return "\n".join(lines) + "\n"
+
+    def about_text(self) -> str:
+        links = " ".join(f"[[{b['slug']}]]" for b in self.briefs[:3])
+        return f"Title: About\nSlug: about\n\n## How this site works\n\n{self.sentence()} {links}\n"
+
+    def files(self) -> dict[str, str]:
+        files = {f"content/briefs/{b['slug']}.md": self.brief_text(b) for b in self.briefs}
+        files["content/sources.yaml"] = self.sources_yaml()
+        files["content/pages/about.md"] = self.about_text()
+        return files
+
+    def strip_syntax(self, text: str) -> str:
+        """The same Markdown without `[[...]]` and `[@...]`: what plain Pelican can build."""
+
+        def xref(m):
+            target, _, label = m.group(1).partition("|")
+            return label or self.titles.get(target.partition("#")[0], target)
+
+        text = re.sub(r" ?\[@[^\]\n]*\]", "", text)
+        return re.sub(r"\[\[([^\]\n]*)\]\]", xref, text)
+
+    def baseline_files(self) -> dict[str, str]:
+        return {
+            path: self.strip_syntax(text)
+            for path, text in self.files().items()
+            if path.endswith(".md")
+        }
+
+
+def write_files(root: str, files: dict[str, str]) -> None:
+    for rel, text in sorted(files.items()):
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+
+def write_corpus(root: str, n: int, seed: int = SEED) -> Corpus:
+    corpus = Corpus(n, seed)
+    write_files(root, corpus.files())
+    return corpus
+
+
+def write_baseline(root: str, n: int, seed: int = SEED, corpus: Corpus | None = None) -> Corpus:
+    corpus = corpus or Corpus(n, seed)
+    write_files(root, corpus.baseline_files())
+    return corpus

@@ -1,0 +1,212 @@
+"""Turn Findings (seen in the built HTML) into Problems located where an author can fix them.
+
+For a page our build produced (it has <meta name="source-file">) the place is the Markdown:
+1. the element's data-src="LINE:COL", which the Markdown extensions wrote;
+2. else the URL as written, searched for in the Markdown file (the n-th link to the same URL
+   on the page maps to the n-th occurrence in the file, when the counts allow it);
+3. else the HTML position.
+Any other page is reported at its HTML position. lxml gives only the line where a start tag
+ends, so the column (and the exact line of a multi-line tag) is found here by re-reading the raw
+HTML -- only for pages that have problems, which keeps the clean path fast.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from pathlib import Path
+from typing import Optional
+
+from .checks import Finding
+from .problem import Problem
+from .scan import Leftover, Ref, REFS_XPATH, parse
+
+_DATA_SRC = re.compile(r"^\s*(\d+):(\d+)\s*$")
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """Relative to the working directory when below it (what editors and GitHub expect)."""
+    try:
+        rel = os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return Path(path).as_posix() if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+class _Text:
+    """A text file with fast offset -> (line, col) conversion."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line_start(self, line: int) -> int:
+        return self.starts[min(max(line, 1), len(self.starts)) - 1]
+
+
+class SourceMap:
+    def __init__(self, site: Path, content_root: Path, cwd: Optional[Path] = None):
+        self.site = site
+        self.content_root = content_root
+        self.cwd = cwd or Path.cwd()
+        self._texts: dict = {}
+        self._roots: dict = {}
+        self._tags: dict = {}
+        self._claimed: dict = {}
+        self._sources: dict = {}
+
+    # -- files ------------------------------------------------------------------------------
+
+    def _text(self, path: Path) -> Optional[_Text]:
+        if path not in self._texts:
+            try:
+                self._texts[path] = _Text(path.read_bytes().decode("utf-8", "replace"))
+            except OSError:
+                self._texts[path] = None
+        return self._texts[path]
+
+    def source_file(self, meta: str) -> tuple[str, Optional[Path]]:
+        """(path to show, readable path or None) for a <meta name="source-file"> value.
+
+        The value is project-relative ("content/briefs/x.md"); the project root is the parent
+        of --content-root. A value relative to the content root ("briefs/x.md") also works.
+        """
+        if meta not in self._sources:
+            meta_path = Path(meta)
+            if meta_path.is_absolute():
+                candidates = [meta_path]
+            else:
+                candidates = [self.content_root.parent / meta_path, self.content_root / meta_path]
+            found = next((c for c in candidates if c.is_file()), None)
+            self._sources[meta] = (display_path(found or candidates[0], self.cwd), found)
+        return self._sources[meta]
+
+    # -- Markdown ---------------------------------------------------------------------------
+
+    def _find_in_markdown(self, md: Path, needle: str, nth: int, as_url: bool):
+        text = self._text(md)
+        if text is None or not needle:
+            return None
+        if as_url:
+            # The URL as a whole token: inside (...), <...>, quotes, or after "]: ".
+            pattern = re.compile(r"(?:^|(?<=[(<\"'\s]))" + re.escape(needle) + r"(?=[)>\"'\s]|$)",
+                                 re.M)
+            offsets = [m.start() for m in pattern.finditer(text.text)]
+        else:
+            offsets, i = [], text.text.find(needle)
+            while i >= 0:
+                offsets.append(i)
+                i = text.text.find(needle, i + 1)
+        if not offsets:
+            return None
+        return text.position(offsets[nth] if nth < len(offsets) else offsets[0])
+
+    # -- HTML -------------------------------------------------------------------------------
+
+    def _root(self, page_path: str):
+        if page_path not in self._roots:
+            self._roots[page_path] = parse((self.site / page_path).read_bytes())
+        return self._roots[page_path]
+
+    def _start_tags(self, page_path: str, tag: str, text: _Text) -> dict:
+        """line where the start tag ends -> [start offset of each <tag ...> ending there]."""
+        key = (page_path, tag)
+        if key not in self._tags:
+            pattern = re.compile(r"<%s(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>" % re.escape(tag),
+                                 re.I)
+            by_line: dict = {}
+            for m in pattern.finditer(text.text):
+                by_line.setdefault(text.position(m.end() - 1)[0], []).append(m)
+            self._tags[key] = by_line
+        return self._tags[key]
+
+    def _element_position(self, page_path: str, el, attr: Optional[str], offset: int):
+        text = self._text(self.site / page_path)
+        line = el.sourceline or 1
+        if text is None or not isinstance(el.tag, str):
+            return line, 1
+        # Which of the <tag>s ending on this line is it?
+        same_line = [e for e in el.getroottree().getroot().iter(el.tag) if e.sourceline == line]
+        nth = same_line.index(el)
+        tags = self._start_tags(page_path, el.tag, text).get(line, [])
+        if nth >= len(tags):
+            return line, 1
+        m = tags[nth]
+        if attr:
+            a = re.compile(r"[\s\"'/]%s\s*=\s*[\"']?" % re.escape(attr), re.I).search(m.group(0))
+            if a:
+                return text.position(m.start() + a.end() + offset)
+        return text.position(m.start())
+
+    def _html_ref(self, page_path: str, ref: Ref):
+        root = self._root(page_path)
+        elements = REFS_XPATH(root) if root is not None else []
+        if ref.elem >= len(elements):
+            return ref.line, 1
+        return self._element_position(page_path, elements[ref.elem], ref.attr, ref.offset)
+
+    def _html_leftover(self, page_path: str, left: Leftover):
+        root = self._root(page_path)
+        found = root.getroottree().xpath(left.elpath) if root is not None else []
+        if not found:
+            return left.line, 1
+        el = found[0]
+        if left.attr:
+            value = el.get(left.attr) or ""
+            return self._element_position(page_path, el, left.attr, max(value.find(left.marker), 0))
+        # Text: the first unclaimed occurrence of the marker from the element's line on.
+        text = self._text(self.site / page_path)
+        claimed = self._claimed.setdefault(page_path, set())
+        i = text.text.find(left.marker, text.line_start(left.line))
+        while i >= 0 and i in claimed:
+            i = text.text.find(left.marker, i + 1)
+        if i < 0:
+            return left.line, 1
+        claimed.add(i)
+        return text.position(i)
+
+    # -- Findings -> Problems ---------------------------------------------------------------
+
+    def problem(self, finding: Finding, nth: int = 0) -> Problem:
+        """nth: how many earlier findings on this page used the same URL/snippet (see module doc)."""
+        page, loc = finding.page, finding.loc
+        where = None
+        if page.source_file:
+            shown, md = self.source_file(page.source_file)
+            data_src = loc.data_src if isinstance(loc, Ref) else None
+            m = _DATA_SRC.match(data_src) if data_src else None
+            if m:
+                where = (shown, int(m.group(1)), int(m.group(2)))
+            elif md is not None:
+                if isinstance(loc, Ref):
+                    pos = self._find_in_markdown(md, loc.url or "", nth, as_url=True)
+                else:
+                    pos = self._find_in_markdown(md, loc.snippet, nth, as_url=False)
+                if pos:
+                    where = (shown, pos[0], pos[1])
+        if where is None:
+            if isinstance(loc, Ref):
+                line, col = self._html_ref(page.path, loc)
+            else:
+                line, col = self._html_leftover(page.path, loc)
+            where = (display_path(self.site / page.path, self.cwd), line, col)
+        return Problem(where[0], where[1], where[2], finding.code, finding.message,
+                       page=page.path, target=finding.target)
+
+
+def to_problems(findings: list, sourcemap: SourceMap) -> list:
+    """Problems for findings, each once, sorted (stable output)."""
+    seen: dict = {}
+    out = set()
+    for f in findings:
+        nth = 0
+        if not (isinstance(f.loc, Ref) and f.loc.data_src):
+            key = (f.page.path, f.loc.url if isinstance(f.loc, Ref) else ("left", f.loc.snippet))
+            nth = seen.get(key, 0)
+            seen[key] = nth + 1
+        out.add(sourcemap.problem(f, nth))
+    return sorted(out)
