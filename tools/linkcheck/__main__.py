@@ -1,0 +1,4 @@
+"""`python -m tools.linkcheck SITE`: see cli.py."""
+from .cli import main
+
+raise SystemExit(main())
