@@ -178,6 +178,9 @@ class Corpus:
             return label or self.titles.get(target.partition("#")[0], target)
 
         text = re.sub(r" ?\[@[^\]\n]*\]", "", text)
+        # Pelican reads `Status:` as draft/published; our `briefs` plugin moves the
+        # topic's status aside, which for plain Pelican the front matter does itself.
+        text = re.sub(r"^Status:", "Brief_status:", text, count=1, flags=re.M)
         return re.sub(r"\[\[([^\]\n]*)\]\]", xref, text)
 
     def baseline_files(self) -> dict[str, str]:

@@ -54,3 +54,15 @@ def build_site(tmp_path):
         return run_build(tmp_path, **kwargs)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real content/ built once per test session, as `make html` builds it."""
+    out = tmp_path_factory.mktemp("real-site") / "output"
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.build", "--settings", "pelicanconf.py", "--output", str(out)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return out

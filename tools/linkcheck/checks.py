@@ -119,7 +119,7 @@ class Resolver:
         """(site-relative path, written as a directory?, why not) for a URL path."""
         if path.startswith("/"):
             if not (path.startswith(self.base) or path + "/" == self.base):
-                return None, False, f"is outside the site's base path {self.base}"
+                return None, False, f"it is outside the base path {self.base}"
             joined = path[len(self.base):]
         else:
             joined = page_dir + "/" + path if page_dir else path
@@ -127,7 +127,7 @@ class Resolver:
         for part in joined.split("/"):
             if part == "..":
                 if not parts:
-                    return None, False, "points above the site root"
+                    return None, False, "it goes above the site root"
                 parts.pop()
             elif part not in ("", "."):
                 parts.append(part)
@@ -144,11 +144,11 @@ class Resolver:
             if index in self.files:
                 return index, ""
             if rel and rel not in self.dirs:
-                return None, f"has no {rel}/ in the site"
-            return None, f"is the directory {rel or '.'}/, which has no index.html"
+                return None, f"no {rel}/index.html in the site"
+            return None, f"{rel or '.'}/ has no index.html"
         if rel in self.files:
             return rel, ""
-        return None, f"has no {rel} in the site"
+        return None, f"no {rel} in the site"
 
     def suggest(self, page_dir: str, path: str) -> Optional[str]:
         """A close existing name in the same directory, written the way the link was."""
@@ -189,10 +189,7 @@ def _what(ref: Ref) -> str:
         return "cross-link"
     if ref.kind == "link":
         return "link"
-    if ref.tag == "link":
-        return "stylesheet" if "css" in (ref.url or "") else "asset"
-    return {"img": "image", "source": "media source", "video": "video", "audio": "audio",
-            "script": "script", "track": "track"}.get(ref.tag, "asset")
+    return ref.what or "asset"
 
 
 class SiteChecker:
@@ -281,9 +278,9 @@ class SiteChecker:
             if target is None:
                 code = "missing-asset" if ref.kind == "asset" else "broken-link"
                 hint = self.resolver.suggest(page_dir, path)
-                msg = f"{_what(ref)} '{ref.url}' {why}"
+                msg = f"{_what(ref)} '{ref.url}' not found: {why}"
                 if hint and hint != path:
-                    msg += f" (did you mean '{hint}'?)"
+                    msg += f"; did you mean '{hint}'?"
                 add(Finding(code, msg, page, ref, ref.url))
                 return
         else:
@@ -297,10 +294,10 @@ class SiteChecker:
         if frag is None or target_page is None or _fragment_ok(frag, target_page.ids):
             return
         where = "this page" if target == page.path else target
-        msg = f"'#{frag}' is not an id in {where}"
+        msg = f"'{ref.url}': no id '{unquote(frag)}' in {where}"
         hint = get_close_matches(unquote(frag), target_page.ids, n=1, cutoff=0.75)
         if hint:
-            msg += f" (did you mean '#{hint[0]}'?)"
+            msg += f"; did you mean '#{hint[0]}'?"
         add(Finding("missing-fragment", msg, page, ref, ref.url))
 
     def _check_citation(self, page: PageInfo, ref: Ref, add) -> None:

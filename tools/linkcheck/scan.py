@@ -35,6 +35,9 @@ LEFTOVER_ATTR_XPATH = etree.XPath(f"//*[{_NOT_VERBATIM}]/@*[{_HAS_MARKER}]")
 # <link rel> values whose target is something the page loads, not a page it links to.
 _ASSET_RELS = {"stylesheet", "icon", "apple-touch-icon", "mask-icon", "manifest", "preload",
                "prefetch", "modulepreload", "shortcut"}
+_ASSET_NAMES = {"img": "image", "source": "media source", "video": "video", "audio": "audio",
+                "script": "script", "track": "track", "object": "object", "embed": "embed",
+                "input": "image"}
 # Elements whose src is a document the reader navigates into (so data: there is unsafe).
 _NAV_SRC = {"iframe", "frame"}
 
@@ -54,6 +57,7 @@ class Ref:
     data_src: Optional[str] = None  # "LINE:COL" in the Markdown source, from our build
     anchor_id: Optional[str] = None  # the element's id (a citation marker's own anchor)
     note: str = ""  # data-xref / data-cite of a placeholder, for messages
+    what: str = ""  # for messages about assets: "image", "stylesheet", "icon" ...
 
 
 @dataclass(slots=True)
@@ -137,23 +141,30 @@ def refs_of(root) -> list[Ref]:
             value = attrib.get(attr)
             if value is None or (attr == "data" and tag != "object"):
                 continue
+            what = ""
             if attr == "href":
                 if tag == "base":
                     continue
                 kind = "link"
-                if tag == "link" and _ASSET_RELS.intersection((attrib.get("rel") or "").lower().split()):
-                    kind = "asset"
+                if tag == "link":
+                    rels = (attrib.get("rel") or "").lower().split()
+                    if _ASSET_RELS.intersection(rels):
+                        kind = "asset"
+                        what = "stylesheet" if "stylesheet" in rels else (
+                            "icon" if any("icon" in r for r in rels) else "asset")
             elif attr == "src":
                 kind = "link" if tag in _NAV_SRC else "asset"
             else:
                 kind = "asset"
+            if kind == "asset" and not what:
+                what = "poster image" if attr == "poster" else _ASSET_NAMES.get(tag, "asset")
             if attr == "srcset":
                 for url, offset in srcset_candidates(value):
-                    refs.append(Ref(url, kind, role, tag, attr, line, index, offset))
+                    refs.append(Ref(url, kind, role, tag, attr, line, index, offset, what=what))
                 continue
             stripped = value.strip()
             offset = len(value) - len(value.lstrip())
-            ref = Ref(stripped, kind, role, tag, attr, line, index, offset)
+            ref = Ref(stripped, kind, role, tag, attr, line, index, offset, what=what)
             if role:
                 ref.data_src = _data_src(el, role)
                 ref.anchor_id = attrib.get("id")

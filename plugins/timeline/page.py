@@ -1,0 +1,75 @@
+"""The site-wide timeline page (`/timeline/`): every event of every published
+brief, oldest first, written by a Pelican generator in the writer phase.
+
+An event's HTML was written for its brief's page, so before it can stand on another
+page its links are rewritten: cross-links through Pelican's own `{filename}`
+replacement (relative or absolute per SITEURL), citation markers to the brief's
+source entry, and ids dropped (they belong to the brief, and would repeat here).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
+
+CITE_RE = re.compile(r'<a class="cite-ref"(?P<attrs>[^>]*)>')
+HREF_RE = re.compile(r'\shref="#(source-[^"]*)"')
+ID_RE = re.compile(r'\sid="[^"]*"')
+DATA_SRC_RE = re.compile(r'\sdata-src="[^"]*"')
+
+DEFAULT_SAVE_AS = "timeline/index.html"
+
+
+def page_siteurl(settings, save_as: str) -> str:
+    """SITEURL as the writer gives it to the page saved at `save_as`."""
+    if settings.get("RELATIVE_URLS"):
+        return path_to_url(get_relative_path(save_as))
+    return settings.get("SITEURL", "")
+
+
+def for_page(event_html: str, brief, siteurl: str) -> str:
+    """An event's HTML as it appears on a page other than its brief."""
+    brief_url = f"{siteurl}/{brief.url}"
+
+    def cite(m):
+        attrs = HREF_RE.sub(lambda h: f' href="{brief_url}#{h.group(1)}"', m.group("attrs"))
+        return f'<a class="event-cite"{attrs}>'
+
+    text = CITE_RE.sub(cite, event_html)
+    text = ID_RE.sub("", text)
+    text = DATA_SRC_RE.sub("", text)
+    return brief._update_content(text, siteurl)
+
+
+def sort_key(event):
+    brief = event["brief"]
+    return (event["date"], brief.title, brief.slug, event["order"])
+
+
+class TimelineGenerator(Generator):
+    """Writes TIMELINE_SAVE_AS (default `timeline/index.html`) with template `timeline`."""
+
+    def generate_output(self, writer):
+        save_as = self.settings.get("TIMELINE_SAVE_AS", DEFAULT_SAVE_AS)
+        if not save_as:
+            return
+        siteurl = page_siteurl(self.settings, save_as)
+        events = [
+            {
+                "date": e["date"],
+                "html": Markup(for_page(e["html"], e["brief"], siteurl)),
+                "brief": e["brief"],
+                "anchor": e["anchor"],
+            }
+            for e in sorted(self.context.get("timeline_events", []), key=sort_key)
+        ]
+        writer.write_file(
+            save_as,
+            self.get_template("timeline"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            events=events,
+        )
