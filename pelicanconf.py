@@ -19,6 +19,9 @@ RELATIVE_URLS = True
 # Where "Edit this page" and "Last changed" link to; override for a fork.
 REPOSITORY_URL = "https://github.com/explainer-desk/ukraine-talks-briefs"
 REPOSITORY_BRANCH = "main"
+# `make check` warns when a brief's As_of is older than this many days (a reminder to
+# review it; `--max-age-days N` overrides). Briefs whose status is expired or rejected are left alone.
+LINT_MAX_AGE_DAYS = 90
 
 PATH = os.path.join(HERE, "content")
 ARTICLE_PATHS = ["briefs"]
@@ -66,8 +69,17 @@ MARKDOWN = {
 FORMATTED_FIELDS = []
 
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
-PLUGINS = ["problems", "briefs", "crosslinks", "citations"]
+# Order matters: each plugin's all_generators_finalized step sees the work of those before it.
+# `speed` first: its all_generators_finalized step fixes each document's URL before the others run.
+PLUGINS = ["speed", "problems", "briefs", "crosslinks", "citations", "quotes", "history", "timeline", "sourcespage", "topicgraph", "sitemap"]
 
 DELETE_OUTPUT_DIRECTORY = True
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# The content cache (reader layer: the HTML of each Markdown file, by its hash). The
+# `speed` plugin names its folder after a fingerprint of the plugins and settings, and
+# keeps the pages it can reuse there; `make html` puts it in .cache/build-output/.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "sha1"  # content, not mtime: a checkout or a copy keeps the cache valid
+GZIP_CACHE = False  # gzip costs more time than the disk it saves
+CACHE_PATH = os.path.join(HERE, ".cache", "pelican")

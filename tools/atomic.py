@@ -7,21 +7,67 @@ half-written or missing output/. Elsewhere, two renames."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import fcntl
+import glob
 import os
 import shutil
+import subprocess
 import tempfile
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
 
+@contextlib.contextmanager
+def locked(output: str):
+    """Hold an exclusive lock on `output` for one build: two builds of the same
+    output wait for each other instead of racing on its staging folders and cache.
+    The lock is a file in .cache/ beside output/; the kernel drops it when the process dies."""
+    parent, name = split(output)
+    os.makedirs(os.path.join(parent, ".cache"), exist_ok=True)
+    fd = os.open(os.path.join(parent, ".cache", f"{name}.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_stale(output: str) -> list[str]:
+    """Remove staging folders (and a half-swapped `.previous`) left by a build that
+    was killed (SIGKILL, power loss) before it could clean up. Call it holding
+    `locked(output)`: then no live build owns any of them. Returns what was removed."""
+    parent, name = split(output)
+    stale = sorted(
+        path
+        for kind in ("building", "old")
+        for path in glob.glob(os.path.join(glob.escape(parent), f".{glob.escape(name)}.{kind}-*"))
+    )
+    previous, current = os.path.join(parent, f"{name}.previous"), os.path.join(parent, name)
+    if os.path.isdir(previous):
+        if os.path.lexists(current):
+            stale.append(previous)
+        else:  # killed between the two renames of publish()'s fallback: put the old site back
+            os.rename(previous, current)
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def split(output: str) -> tuple[str, str]:
+    """(folder it is in, name) of an output folder, trailing slash or not."""
+    path = os.path.abspath(output).rstrip(os.sep)
+    return os.path.dirname(path) or ".", os.path.basename(path)
+
+
 def staging_dir(output: str) -> str:
     """A new empty folder beside `output` (same filesystem, so renames are atomic)."""
-    parent = os.path.dirname(os.path.abspath(output)) or "."
+    parent, name = split(output)
     os.makedirs(parent, exist_ok=True)
-    return tempfile.mkdtemp(prefix=f".{os.path.basename(output)}.building-", dir=parent)
+    return tempfile.mkdtemp(prefix=f".{name}.building-", dir=parent)
 
 
 def _exchange(a: str, b: str) -> bool:
@@ -34,21 +80,36 @@ def _exchange(a: str, b: str) -> bool:
     return renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0
 
 
-def publish(staged: str, output: str) -> None:
-    """Make `staged` the new `output`; the old output is removed afterwards."""
+def publish(staged: str, output: str, wait: bool = True) -> None:
+    """Make `staged` the new `output`; the old output is removed afterwards (with
+    `wait=False`, by a background process: deleting a large tree takes seconds on a
+    disk mounted with `discard`, and nobody needs to wait for it)."""
     staged, output = os.path.abspath(staged), os.path.abspath(output)
     os.chmod(staged, 0o755)  # mkdtemp makes it 0700; a served site must be readable
     if os.path.isdir(output) and _exchange(staged, output):
-        shutil.rmtree(staged)  # now holds the previous build
+        _remove(staged, output, wait)  # `staged` now holds the previous build
         return
     if os.path.lexists(output):
         old = output + ".previous"
         shutil.rmtree(old, ignore_errors=True)
         os.rename(output, old)
         os.rename(staged, output)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old, output, wait)
     else:
         os.rename(staged, output)
+
+
+def _remove(path: str, output: str, wait: bool) -> None:
+    if wait:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    parent, name = split(output)
+    trash = tempfile.mkdtemp(prefix=f".{name}.old-", dir=parent)
+    os.rename(path, os.path.join(trash, "tree"))
+    # A new session: a Ctrl-C meant for the build does not stop it; if it is killed
+    # anyway, the next build's remove_stale() finishes the job.
+    subprocess.Popen(["rm", "-rf", "--", trash], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
 
 
 def discard(staged: str) -> None:

@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.join(HERE, "plugins"))
 
 from problems import WARNING, ContentError, Problem, collected, format_problems  # noqa: E402
 
-from tools import atomic  # noqa: E402
+from tools import atomic, search_index  # noqa: E402
+from tools.lint import BUILD_SKIPS, lint  # noqa: E402
 
 log = logging.getLogger("build")
 
@@ -52,23 +53,37 @@ def run_pelican(settings_file: str, output: str, overrides: dict | None = None) 
     Pelican(settings).run()
 
 
-def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=()) -> list[Problem] | None:
+def cache_settings(output: str, use_cache: bool = True) -> dict:
+    """The content cache and the reused pages (plugins/speed) live beside output/, in
+    `.cache/build-<output name>/`, so each output folder has its own."""
+    if not use_cache:
+        return {"LOAD_CONTENT_CACHE": False, "CACHE_CONTENT": False, "SPEED_REUSE_PAGES": False}
+    parent, name = atomic.split(output)
+    return {"CACHE_PATH": os.path.join(parent, ".cache", f"build-{name}")}
+
+
+def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
+          use_cache: bool = True, wait_cleanup: bool = True) -> list[Problem] | None:
     """Build into a staging folder, run `post_steps(folder)`, then publish it.
 
     Returns None on success or the problems that stopped the build; output/ is
-    untouched unless the build succeeded."""
-    staged = atomic.staging_dir(output)
-    try:
-        run_pelican(settings_file, staged, overrides)
-        for step in post_steps:
-            step(staged)
-    except ContentError as e:
-        atomic.discard(staged)
-        return e.problems
-    except BaseException:
-        atomic.discard(staged)
-        raise
-    atomic.publish(staged, output)
+    untouched unless the build succeeded. Builds of one output take turns (a lock);
+    staging folders of a killed build are removed first. With `wait_cleanup=False`
+    the previous output is deleted in the background once the new one is in place."""
+    with atomic.locked(output):
+        atomic.remove_stale(output)
+        staged = atomic.staging_dir(output)
+        try:
+            run_pelican(settings_file, staged, {**cache_settings(output, use_cache), **(overrides or {})})
+            for step in post_steps:
+                step(staged)
+        except ContentError as e:
+            atomic.discard(staged)
+            return e.problems
+        except BaseException:
+            atomic.discard(staged)
+            raise
+        atomic.publish(staged, output, wait=wait_cleanup)
     return None
 
 
@@ -77,20 +92,27 @@ def main(argv=None) -> int:
     parser.add_argument("--settings", default="pelicanconf.py")
     parser.add_argument("--output", default="output")
     parser.add_argument("--content", help="content folder to build instead of the settings' PATH")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the content cache and reused pages (a cold build)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     counter = setup_logging(args.verbose)
     started = time.monotonic()
     try:
         overrides = {"PATH": os.path.abspath(args.content)} if args.content else None
-        problems = build(args.settings, args.output, overrides, post_steps=(lambda _: _raise_logged(counter),))
+        # The search index is built on the staged site, so it ships (or fails) with it.
+        post_steps = (lambda _: _raise_logged(counter), search_index.build_index)
+        # The checks of `make check` first, so a build never publishes what they reject.
+        checked = lint(args.settings, args.content, skip=BUILD_SKIPS)
+        problems = checked.errors or build(args.settings, args.output, overrides, post_steps=post_steps,
+                                             use_cache=not args.no_cache, wait_cleanup=False)
     except KeyboardInterrupt:
         print("build: interrupted; output/ left as it was", file=sys.stderr)
         return 130
-    except LoggedErrors as e:
+    except (LoggedErrors, search_index.SearchIndexError) as e:
         print(f"build failed: {e}; {display_path(args.output)}/ left as it was", file=sys.stderr)
         return 1
-    warnings = sorted({p for p in collected() if p.level == WARNING})
+    warnings = sorted({p for p in collected() if p.level == WARNING} | set(checked.warnings))
     if warnings:
         print(format_problems(warnings), file=sys.stderr)
     shown = display_path(args.output)

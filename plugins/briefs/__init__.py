@@ -17,8 +17,6 @@ import html
 import os
 import re
 
-from pelican import signals
-
 from problems import report
 
 from .frontmatter import check, read_header
@@ -73,6 +71,10 @@ def prepare(generators):
 
 
 def register():
+    # Imported here, not at the top: tools (make check) use this package's pure
+    # modules without paying for Pelican's import.
+    from pelican import signals
+
     signals.article_generator_context.connect(separate_status)
     signals.page_generator_context.connect(separate_status)
     signals.all_generators_finalized.connect(prepare)

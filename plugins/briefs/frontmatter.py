@@ -16,6 +16,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELD_RE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 MAX_SUMMARY = 300
+# Markdown or HTML in a summary would show as written on cards and in feeds:
+# emphasis (*x*, **x**, _x_), code, links, tags.
+SUMMARY_MARKUP_RE = re.compile(r"\*\*?(?=\S)|(?<![\w])_(?=\w)|`|\[[^\]]*\]\(|<[A-Za-z/!]")
 
 
 def read_header(text: str) -> dict:
@@ -72,4 +75,7 @@ def check(path: str, header: dict, kind: str = "brief") -> list[Problem]:
             add(line, f"summary is {len(value)} characters: keep it to one sentence under {MAX_SUMMARY}")
         if "[[" in value or "[@" in value:
             add(line, "summary is plain text: move cross-links and citations into the body")
+        elif SUMMARY_MARKUP_RE.search(value):
+            found = SUMMARY_MARKUP_RE.search(value).group()
+            add(line, f"summary is plain text, shown as written: remove the Markdown or HTML ('{found}')")
     return problems

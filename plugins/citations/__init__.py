@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 
-from pelican import signals
-
 from briefs import all_documents
 from problems import report
 
@@ -58,5 +56,9 @@ def resolve_all(generators):
 
 
 def register():
+    # Imported here, not at the top: tools (make check) use this package's pure
+    # modules without paying for Pelican's import.
+    from pelican import signals
+
     signals.initialized.connect(add_extension)
     signals.all_generators_finalized.connect(resolve_all)

@@ -26,6 +26,8 @@ TYPES = (
     "legislation", "motion_picture", "pamphlet", "personal_communication", "post",
     "post-weblog", "report", "speech", "treaty", "webpage",
 )
+# libyaml when PyYAML was built with it: ten times faster, same nodes and marks.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 ISO_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -74,7 +76,7 @@ def load(path: str, display: str | None = None) -> Registry:
 
     try:
         with open(path, encoding="utf-8") as f:
-            root = yaml.compose(f)
+            root = yaml.compose(f, Loader=_LOADER)
     except FileNotFoundError:
         problem(1, 1, "source registry not found: expected a YAML list of CSL entries here")
         return reg

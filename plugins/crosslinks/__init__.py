@@ -10,8 +10,6 @@ Signals:
   the current set of briefs on every build.
 """
 
-from pelican import signals
-
 from briefs import all_documents
 from problems import report
 
@@ -33,5 +31,9 @@ def resolve_all(generators):
 
 
 def register():
+    # Imported here, not at the top: tools (make check) use this package's pure
+    # modules without paying for Pelican's import.
+    from pelican import signals
+
     signals.initialized.connect(add_extension)
     signals.all_generators_finalized.connect(resolve_all)

@@ -23,13 +23,15 @@ from briefs.dates import longdate
 from problems import ERROR, Problem
 
 HEADING_ID = "timeline"
-HEADING_RE = re.compile(r'<h2 id="timeline"[^>]*>.*?</h2>', re.S)
+HEADING_RE = re.compile(r'<h2\b[^>]*\sid="timeline"[^>]*>.*?</h2>', re.S)
 NEXT_HEADING_RE = re.compile(r"<h[1-6][\s>]")
 LIST_TAG_RE = re.compile(r"<(/?)(ul|ol|li)\b([^>]*)>")
 ID_ATTR_RE = re.compile(r'\sid="([^"]*)"')
 # The date opens the item's text, after an optional <p> (a "loose" list item).
 DATE_RE = re.compile(r"^(\s*(?:<p>)?\s*)(\d{4}-\d{2}-\d{2}):\s*")
 TAG_RE = re.compile(r"<[^>]+>")
+CITE_SUP_RE = re.compile(r'<sup class="cite">.*?</sup>', re.S)
+NESTED_LIST_RE = re.compile(r"<[uo]l\b")
 
 # Markdown source side.
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -85,8 +87,18 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(TAG_RE.sub(" ", fragment)).split())
 
 
+def item_text(body: str) -> str:
+    """An item's own words as written: no citation markers, no nested list."""
+    own = NESTED_LIST_RE.split(body, 1)[0]
+    return plain_text(CITE_SUP_RE.sub("", own))
+
+
 def shorten(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut at a word boundary where there is one."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def unwrap_paragraph(fragment: str) -> str:
@@ -171,14 +183,14 @@ def parse(content: str, path: str, read_source) -> Parsed:
         problem = None
         if m is None:
             problem = ("timeline event expected an ISO date and a colon ('YYYY-MM-DD: text') "
-                       f"but received: '{shorten(plain_text(body))}'")
+                       f"but received: '{shorten(item_text(body))}'")
         else:
             try:
                 datetime.date.fromisoformat(m.group(2))
             except ValueError:
                 problem = f"timeline event date '{m.group(2)}' is not a calendar date"
         if problem:
-            line, col = locate(read_source(), plain_text(body), order)
+            line, col = locate(read_source(), item_text(body), order)
             result.problems.append(Problem(path, line, col, ERROR, problem, "timeline"))
             continue
 

@@ -1,4 +1,4 @@
-/* Previews for cross-links (a.xref) and citations (a.cite-ref), in the manner of
+/* Previews for cross-links (a.xref) and citations (a.cite-ref, a.event-cite), in the manner of
    Wikipedia's Page/Reference Previews. Progressive enhancement: every link works the
    same without this file; the preview only repeats what the link's data-* attributes
    carry (the plugins write them), using textContent, never innerHTML.
@@ -12,11 +12,12 @@
      anywhere else closes it. */
 (function () {
   "use strict";
-  var SEL = "a.xref[data-title], a.cite-ref[data-source-title]";
+  // a.event-cite: citation markers of events on the site-wide timeline page.
+  var SEL = "a.xref[data-title], a.cite-ref[data-source-title], a.event-cite[data-source-title]";
   var SHOW_DELAY = 300, SWITCH_DELAY = 100, HIDE_DELAY = 300, HOLD = 500;
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"];
-  var tip, current, prevDescribedBy, showTimer, hideTimer, holdTimer, held, start;
+  var tip, current, prevDescribedBy, showTimer, hideTimer, holdTimer, held, start, lastKey = 0;
 
   if (!document.addEventListener || !Element.prototype.closest) return;
   document.documentElement.classList.add("js-previews");
@@ -41,7 +42,7 @@
   }
 
   function fill(a) {
-    var d = a.dataset, meta, st, line;
+    var d = a.dataset, meta, st, line, t;
     tip.textContent = "";
     if (a.classList.contains("xref")) {
       tip.appendChild(el("span", "preview-title", d.title));
@@ -56,7 +57,9 @@
       if (meta.firstChild) tip.appendChild(meta);
       if (d.summary) tip.appendChild(el("p", "", d.summary));
     } else {
-      tip.appendChild(el("span", "preview-title", "\u201c" + d.sourceTitle + "\u201d"));
+      // A descriptive title written for the registry ("[…]") is not put in quotes.
+      t = d.sourceTitle;
+      tip.appendChild(el("span", "preview-title", t.charAt(0) === "[" ? t : "\u201c" + t + "\u201d"));
       line = [d.publisher, longdate(d.issued)].filter(Boolean).join(", ");
       if (line) tip.appendChild(el("p", "", line));
       if (d.locator) tip.appendChild(el("p", "preview-detail", "Cited at " + d.locator));
@@ -119,8 +122,13 @@
     hideTimer = setTimeout(hide, HIDE_DELAY);
   }
 
+  // Focus from the keyboard, not from a click, a tap, or the browser focusing the
+  // link a URL fragment points at (#cite-…, e.g. after following a backref).
   function keyboardFocus(a) {
-    try { return a.matches(":focus-visible"); } catch (err) { return true; }
+    var visible;
+    try { visible = a.matches(":focus-visible"); } catch (err) { visible = true; }
+    if (!visible) return false;
+    return Date.now() - lastKey < 1000 || !a.id || window.location.hash !== "#" + a.id;
   }
 
   // Mouse and pen
@@ -148,6 +156,7 @@
     if (current && linkFor(e) === current) hide();
   });
   document.addEventListener("keydown", function (e) {
+    lastKey = Date.now();
     if (current && (e.key === "Escape" || e.key === "Esc")) hide();
   });
 

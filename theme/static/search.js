@@ -9,10 +9,13 @@
   var q = new URLSearchParams(window.location.search).get("q") || "";
   var ui;
   try {
-    ui = new window.PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false });
+    ui = new window.PagefindUI({ element: "#search", showSubResults: true, showImages: false });
   } catch (err) {
     return;
   }
+  // Pagefind's input has only a title; give it an accessible name.
+  var input = box.querySelector("input");
+  if (input && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", "Search the briefs, pages and sources");
   var fallback = document.getElementById("search-fallback");
   if (fallback) fallback.hidden = true;
   var header = document.getElementById("site-search-q");

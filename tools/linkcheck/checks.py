@@ -1,23 +1,29 @@
-"""Site-wide checks: scan every page once, then resolve every URL against the set of files and
-the ids of the target pages. Produces Findings (a problem still located in the HTML); the
-sourcemap turns them into Problems located where an author can fix them.
+"""Site-wide checks, in two phases so the first can run in parallel processes:
+
+1. per page (PageChecker, one parse each): resolve every URL against the set of files, check
+   same-page #fragments, citations and leftovers, classify external URLs; links into *other*
+   pages' #fragments (and cross-links' targets) are deferred;
+2. for the whole site: check the deferred fragments against the ids of their target pages.
+
+Produces Findings (a problem still located in the HTML); the sourcemap turns them into Problems
+located where an author can fix them.
 """
 from __future__ import annotations
 
 import os
-import posixpath
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Optional, Union
 from urllib.parse import unquote
 
-from .scan import Leftover, PageInfo, Ref, scan_page
-from .urls import external_problem, has_leftover, is_private_host, scheme_of
+from .resolve import HTML_SUFFIXES, Resolver, list_site
+from .scan import PLAIN_IMAGES, PLAIN_LINKS, Leftover, PageInfo, Ref, scan_page
+from .urls import external_problem, has_leftover, host_of, is_private_host, scheme_of
 
-HTML_SUFFIXES = (".html", ".htm")
 _HARMLESS_SCHEMES = {"mailto", "tel", "sms"}
 # Below this many pages a process pool costs more to start than it saves.
 _POOL_MIN_PAGES = 200
@@ -41,134 +47,23 @@ class Finding:
 
 
 @dataclass
+class PageResult:
+    """What phase 1 learns from one page; small, since it crosses a process boundary."""
+
+    page: PageInfo  # without its refs: path, ids, source_file
+    findings: list
+    deferred: list  # (ref, target page path, fragment or None) for phase 2
+    externals: list  # (url without fragment, ref)
+    links: int
+
+
+@dataclass
 class SiteReport:
-    pages: dict  # site-relative path -> PageInfo
+    pages: dict  # site-relative path -> PageInfo (without refs)
     findings: list = field(default_factory=list)
     # external URL (fragment removed) -> [(page, ref)] where it is used
     externals: dict = field(default_factory=dict)
-
-
-def normalise_base_path(base: str) -> str:
-    return "/" + base.strip("/") + "/" if base.strip("/") else "/"
-
-
-def list_site(site: Path) -> tuple[set, set, list]:
-    """(files, directories, html pages), all as site-relative posix paths."""
-    files: set = set()
-    dirs: set = set()
-    pages: list = []
-    root = str(site)
-    for dirpath, dirnames, filenames in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        if prefix:
-            dirs.add(rel_dir)
-        for name in filenames:
-            rel = prefix + name
-            files.add(rel)
-            if name.lower().endswith(HTML_SUFFIXES):
-                pages.append(rel)
-    pages.sort()
-    return files, dirs, pages
-
-
-def _scan_chunk(args) -> list:
-    root, paths = args
-    out = []
-    for rel in paths:
-        with open(os.path.join(root, rel), "rb") as fh:
-            out.append(scan_page(rel, fh.read()))
-    return out
-
-
-def scan_pages(site: Path, paths: list, jobs: int = 0) -> dict:
-    if jobs == 0:
-        jobs = min(os.cpu_count() or 1, 8) if len(paths) >= _POOL_MIN_PAGES else 1
-    root = str(site)
-    if jobs <= 1:
-        infos = _scan_chunk((root, paths))
-    else:
-        # fork: workers inherit the imported modules, so start-up is a few milliseconds.
-        size = max(1, len(paths) // (jobs * 4) + 1)
-        chunks = [(root, paths[i:i + size]) for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-            infos = [info for chunk in pool.map(_scan_chunk, chunks) for info in chunk]
-    return {info.path: info for info in infos}
-
-
-class Resolver:
-    """Resolves internal URL paths to site files, remembering answers (many pages share links)."""
-
-    def __init__(self, files: set, dirs: set, options: Options):
-        self.files = files
-        self.dirs = dirs
-        self.base = normalise_base_path(options.base_path)
-        self.site_url = options.site_url.rstrip("/") + "/" if options.site_url else None
-        self._memo: dict = {}
-        self._listing: Optional[dict] = None
-
-    def resolve(self, page_dir: str, path: str) -> tuple[Optional[str], str]:
-        """(existing file, "") or (None, why) for a URL path (no query or fragment)."""
-        key = (page_dir, path) if not path.startswith("/") else ("", path)
-        hit = self._memo.get(key)
-        if hit is None:
-            hit = self._memo[key] = self._resolve(page_dir, path)
-        return hit
-
-    def _normalise(self, page_dir: str, path: str) -> tuple[Optional[str], bool, str]:
-        """(site-relative path, written as a directory?, why not) for a URL path."""
-        if path.startswith("/"):
-            if not (path.startswith(self.base) or path + "/" == self.base):
-                return None, False, f"it is outside the base path {self.base}"
-            joined = path[len(self.base):]
-        else:
-            joined = page_dir + "/" + path if page_dir else path
-        parts: list = []
-        for part in joined.split("/"):
-            if part == "..":
-                if not parts:
-                    return None, False, "it goes above the site root"
-                parts.pop()
-            elif part not in ("", "."):
-                parts.append(part)
-        as_dir = joined.endswith(("/", "/.", "/..")) or joined in ("", ".", "..")
-        return unquote("/".join(parts)), as_dir, ""
-
-    def _resolve(self, page_dir: str, path: str) -> tuple[Optional[str], str]:
-        rel, as_dir, why = self._normalise(page_dir, path)
-        if rel is None:
-            return None, why
-        if as_dir or rel in self.dirs:
-            # A directory URL is served as its index.html (GitHub Pages, http.server, nginx).
-            index = rel + "/index.html" if rel else "index.html"
-            if index in self.files:
-                return index, ""
-            if rel and rel not in self.dirs:
-                return None, f"no {rel}/index.html in the site"
-            return None, f"{rel or '.'}/ has no index.html"
-        if rel in self.files:
-            return rel, ""
-        return None, f"no {rel} in the site"
-
-    def suggest(self, page_dir: str, path: str) -> Optional[str]:
-        """A close existing name in the same directory, written the way the link was."""
-        if self._listing is None:
-            self._listing = {}
-            for f in self.files:
-                d, _, name = f.rpartition("/")
-                self._listing.setdefault(d, []).append(name)
-            for d in self.dirs:
-                parent, _, name = d.rpartition("/")
-                self._listing.setdefault(parent, []).append(name + "/")
-        head, sep, tail = path.rstrip("/").rpartition("/")
-        if tail in ("", ".", ".."):
-            return None
-        target_dir, _, _ = self._normalise(page_dir, head + sep)
-        if target_dir is None:
-            return None
-        probe = tail + ("/" if path.endswith("/") else "")
-        match = get_close_matches(probe, self._listing.get(target_dir, []), n=1, cutoff=0.75)
-        return head + sep + match[0] if match else None
+    links: int = 0
 
 
 def _split(url: str) -> tuple[str, Optional[str]]:
@@ -192,36 +87,36 @@ def _what(ref: Ref) -> str:
     return ref.what or "asset"
 
 
-class SiteChecker:
-    def __init__(self, site: Path, options: Options = Options()):
+class PageChecker:
+    """Phase 1 for one page at a time; needs only the list of files, not the other pages."""
+
+    def __init__(self, site: str, files: set, dirs: set, options: Options):
         self.site = site
         self.options = options
+        self.resolver = Resolver(files, dirs, options.base_path, options.site_url)
 
-    def run(self) -> SiteReport:
-        files, dirs, paths = list_site(self.site)
-        pages = scan_pages(self.site, paths, self.options.jobs)
-        self.resolver = Resolver(files, dirs, self.options)
-        report = SiteReport(pages)
-        for page in pages.values():
-            self._check_page(page, pages, report)
-        return report
-
-    # -- one page -------------------------------------------------------------------------
-
-    def _check_page(self, page: PageInfo, pages: dict, report: SiteReport) -> None:
-        add = report.findings.append
-        for left in page.leftovers:
-            where = f"in {left.attr} '{left.snippet}'" if left.attr else "in the page text"
-            if left.attr and left.snippet == left.marker:
-                where = f"in {left.attr}"
-            shown = left.snippet if not left.attr else left.marker
-            add(Finding("unresolved-syntax", f"'{shown}' was not converted ({where})", page, left,
-                        left.snippet))
+    def check(self, rel: str) -> PageResult:
+        with open(os.path.join(self.site, rel), "rb") as fh:
+            full = scan_page(rel, fh.read())
+        page = PageInfo(full.path, full.ids, full.source_file)
+        result = PageResult(page, [], [], [], len(full.refs) + len(full.links) + len(full.images))
+        add = result.findings.append
+        for left in full.leftovers:
+            if left.attr:
+                where = f"in {left.attr} '{left.snippet}'"
+                add(Finding("unresolved-syntax", f"'{left.marker}' was not converted ({where})",
+                            page, left, left.snippet))
+            else:
+                add(Finding("unresolved-syntax",
+                            f"'{left.snippet}' was not converted (in the page text)", page, left,
+                            left.snippet))
         page_dir = page.path.rpartition("/")[0]
-        for ref in page.refs:
+        self._plain(page, page_dir, full.links, PLAIN_LINKS, result)
+        self._plain(page, page_dir, full.images, PLAIN_IMAGES, result)
+        for ref in full.refs:
             url = ref.url
             if ref.role == "cite":
-                self._check_citation(page, ref, add)
+                self._citation(page, full.sources, ref, add)
                 continue
             if url is None:
                 add(Finding("xref-unresolved",
@@ -232,46 +127,81 @@ class SiteChecker:
                 continue  # reported once, as unresolved-syntax
             scheme = scheme_of(url)
             if scheme is not None or url.startswith("//"):
-                url = self._external(page, ref, url, scheme, report, add)
+                url = self._external(page, ref, url, scheme, result)
                 if url is None:
                     continue
-            self._check_internal(page, page_dir, ref, url, pages, add)
+            self._internal(page, page_dir, ref, url, result)
+        return result
 
-    def _external(self, page, ref, url, scheme, report, add) -> Optional[str]:
+    def _plain(self, page, page_dir: str, urls: list, xp: int, result) -> None:
+        """The bulk of a site's URLs: a Ref is made only for one that needs reporting or
+        checking later, so a clean relative link costs a few string operations."""
+        resolve = self.resolver.resolve
+        ids = page.ids
+        for index, raw in enumerate(urls):
+            url = raw.strip() if raw and (raw[0] <= " " or raw[-1] <= " ") else raw
+            if ("{" in url or "[" in url) and has_leftover(url):
+                continue  # reported once, as unresolved-syntax
+            if ":" in url or url.startswith("//"):
+                scheme = scheme_of(url)
+                if scheme is not None or url.startswith("//"):
+                    ref = _plain_ref(raw, url, xp, index)
+                    url = self._external(page, ref, url, scheme, result)
+                    if url is None:
+                        continue
+                    self._internal(page, page_dir, ref, url, result)
+                    continue
+            path, hash_, frag = url.partition("#")
+            if "?" in path:
+                path = path.partition("?")[0]
+            if path:
+                target, _ = resolve(page_dir, path)
+                if target is None or (hash_ and target != page.path):
+                    # missing, or a fragment in another page: the slow path knows what to do
+                    self._internal(page, page_dir, _plain_ref(raw, url, xp, index), url, result)
+                    continue
+            if hash_ and not _fragment_ok(frag, ids):
+                self._internal(page, page_dir, _plain_ref(raw, url, xp, index), url, result)
+
+    def _external(self, page, ref, url, scheme, result) -> Optional[str]:
         """Classify an absolute URL. Returns it as a root-relative path if it is our own site."""
+        add = result.findings.append
         site_url = self.resolver.site_url
         if site_url and url.startswith(site_url):
             return self.resolver.base + url[len(site_url):]
         if scheme in _HARMLESS_SCHEMES:
             return None
         if scheme in ("javascript", "data"):
+            # data: images are fine; a data: or javascript: *link* is an injection risk.
             if scheme == "javascript" or ref.kind == "link":
-                add(Finding("unsafe-url", f"{scheme}: URL in {ref.attr} is not allowed", page, ref,
-                            url))
+                shown = url if len(url) <= 40 else url[:37] + "..."
+                add(Finding("unsafe-url", f"{scheme}: URL '{shown}' is not allowed in a link",
+                            page, ref, url))
             return None
         if scheme not in (None, "http", "https"):
-            add(Finding("malformed-url",
-                        f"'{url}' uses {scheme}:, not http(s), mailto: or tel:", page, ref, url))
+            add(Finding("malformed-url", f"'{url}' has the unknown scheme '{scheme}:' (expected "
+                                         "http(s), mailto: or tel:)", page, ref, url))
             return None
         why = external_problem(url)
         if why:
             add(Finding("malformed-url", f"'{url}' {why}", page, ref, url))
             return None
-        host = _host(url)
+        host = host_of(url)
         if is_private_host(host) and host not in self.options.allow_hosts:
             add(Finding("private-host", f"'{url}' points to {host}, a private or local address",
                         page, ref, url))
             return None
         if ref.role == "xref":
-            add(Finding("xref-not-brief", f"cross-link points outside the site: '{url}'", page,
+            add(Finding("xref-not-brief", f"cross-link points outside the site: '{url}' (if that "
+                                          "is this site's own address, pass --site-url)", page,
                         ref, url))
             return None
         if scheme is None:
             url = "https:" + url
-        report.externals.setdefault(url.partition("#")[0], []).append((page, ref))
+        result.externals.append((url.partition("#")[0], ref))
         return None
 
-    def _check_internal(self, page, page_dir, ref, url, pages, add) -> None:
+    def _internal(self, page, page_dir, ref, url, result) -> None:
         path, frag = _split(url)
         if path:
             target, why = self.resolver.resolve(page_dir, path)
@@ -281,26 +211,19 @@ class SiteChecker:
                 msg = f"{_what(ref)} '{ref.url}' not found: {why}"
                 if hint and hint != path:
                     msg += f"; did you mean '{hint}'?"
-                add(Finding(code, msg, page, ref, ref.url))
+                result.findings.append(Finding(code, msg, page, ref, ref.url))
                 return
         else:
             target = page.path
-        target_page = pages.get(target)
-        if ref.role == "xref" and (target_page is None or target_page.source_file is None):
-            add(Finding("xref-not-brief",
-                        f"cross-link '{ref.url}' lands on {target}, which is not a brief or page"
-                        ' (it has no <meta name="source-file">)', page, ref, ref.url))
-            return
-        if frag is None or target_page is None or _fragment_ok(frag, target_page.ids):
-            return
-        where = "this page" if target == page.path else target
-        msg = f"'{ref.url}': no id '{unquote(frag)}' in {where}"
-        hint = get_close_matches(unquote(frag), target_page.ids, n=1, cutoff=0.75)
-        if hint:
-            msg += f"; did you mean '#{hint[0]}'?"
-        add(Finding("missing-fragment", msg, page, ref, ref.url))
+        if target == page.path:
+            check_target(page, ref, page, frag, result.findings.append)
+        elif frag is not None or ref.role == "xref":
+            if target.endswith(HTML_SUFFIXES):
+                result.deferred.append((ref, target, frag))
+            elif ref.role == "xref":
+                check_target(page, ref, None, frag, result.findings.append, target)
 
-    def _check_citation(self, page: PageInfo, ref: Ref, add) -> None:
+    def _citation(self, page: PageInfo, sources: dict, ref: Ref, add) -> None:
         url = ref.url
         if url is None:
             add(Finding("citation-unresolved",
@@ -313,7 +236,7 @@ class SiteChecker:
                         f"citation marker links to '{url}', not to a #source-KEY entry on this page",
                         page, ref, url))
             return
-        backrefs = page.sources.get(frag)
+        backrefs = sources.get(frag)
         if backrefs is None:
             add(Finding("citation-unresolved",
                         f"citation marker '{url}' has no source entry li#{frag} on this page",
@@ -325,11 +248,78 @@ class SiteChecker:
                         page, ref, url))
         elif "#" + ref.anchor_id not in backrefs:
             add(Finding("citation-no-backref",
-                        f"source entry li#{frag} has no a.backref to this marker "
-                        f"'#{ref.anchor_id}'", page, ref, url))
+                        f"source entry li#{frag} has no a.backref back to this marker "
+                        f"(#{ref.anchor_id})", page, ref, url))
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def _plain_ref(raw: str, url: str, xp: int, index: int) -> Ref:
+    if xp == PLAIN_LINKS:
+        ref = Ref(url, "link", "", "", "href", xp, index)
+    else:
+        ref = Ref(url, "asset", "", "img", "src", xp, index, what="image")
+    ref.offset = len(raw) - len(raw.lstrip())
+    return ref
 
-    return (urlsplit(url if not url.startswith("//") else "https:" + url).hostname or "").lower()
+
+def check_target(page: PageInfo, ref: Ref, target_page: Optional[PageInfo], frag: Optional[str],
+                 add, target: str = "") -> None:
+    """A cross-link must land on a brief/page of ours; a #fragment must be an id there."""
+    target = target_page.path if target_page else target
+    if ref.role == "xref" and (target_page is None or target_page.source_file is None):
+        add(Finding("xref-not-brief",
+                    f"cross-link '{ref.url}' lands on {target}, which is not a brief or page"
+                    ' (it has no <meta name="source-file">)', page, ref, ref.url))
+        return
+    if frag is None or target_page is None or _fragment_ok(frag, target_page.ids):
+        return
+    where = "this page" if target_page is page else target
+    msg = f"'{ref.url}': no id '{unquote(frag)}' in {where}"
+    hint = get_close_matches(unquote(frag), target_page.ids, n=1, cutoff=0.75)
+    if hint:
+        msg += f"; did you mean '#{hint[0]}'?"
+    add(Finding("missing-fragment", msg, page, ref, ref.url))
+
+
+_WORKER: Optional[PageChecker] = None
+
+
+def _init_worker(checker: PageChecker) -> None:
+    global _WORKER
+    _WORKER = checker
+
+
+def _check_chunk(paths: list) -> list:
+    return [_WORKER.check(rel) for rel in paths]
+
+
+def check_pages(site: Path, options: Options = Options()) -> SiteReport:
+    files, dirs, paths = list_site(site)
+    checker = PageChecker(str(site), files, dirs, options)
+    jobs = options.jobs
+    if jobs == 0:
+        jobs = min(os.cpu_count() or 1, 8) if len(paths) >= _POOL_MIN_PAGES else 1
+    if jobs <= 1:
+        results = [checker.check(rel) for rel in paths]
+    else:
+        # Several chunks per worker balance uneven pages; fork makes start-up cheap where the
+        # platform has it (the checker is sent once per worker, by the initializer).
+        size = max(1, len(paths) // (jobs * 4) + 1)
+        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        methods = get_all_start_methods()
+        context = get_context("fork" if "fork" in methods else None)
+        try:
+            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                     initargs=(checker,)) as pool:
+                results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
+        except (OSError, BrokenProcessPool):  # no processes here (sandbox, no /dev/shm)
+            results = [checker.check(rel) for rel in paths]
+    report = SiteReport({r.page.path: r.page for r in results})
+    pages = report.pages
+    for r in results:
+        report.findings.extend(r.findings)
+        report.links += r.links
+        for url, ref in r.externals:
+            report.externals.setdefault(url, []).append((r.page, ref))
+        for ref, target, frag in r.deferred:  # phase 2
+            check_target(r.page, ref, pages.get(target), frag, report.findings.append, target)
+    return report

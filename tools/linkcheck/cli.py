@@ -57,14 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     ext = p.add_argument_group("external links (only with --external)")
     ext.add_argument("--external", action="store_true",
                      help="also request every external URL, and those of sources.yaml")
-    ext.add_argument("--timeout", type=_duration, default=10.0, help="per request (default 10s)")
-    ext.add_argument("--retries", type=_positive_int, default=3, help="default 3")
-    ext.add_argument("--max-time", type=_duration, default=600.0,
+    ext.add_argument("--timeout", type=_duration, default=10.0, metavar="DURATION",
+                     help="per request (default 10s)")
+    ext.add_argument("--retries", type=_positive_int, default=3, metavar="N",
+                     help="further attempts after a timeout, reset, 429 or 5xx (default 3)")
+    ext.add_argument("--max-time", type=_duration, default=600.0, metavar="DURATION",
                      help="bound on the whole external check (default 10m)")
-    ext.add_argument("--per-host", type=_positive_int, default=2,
+    ext.add_argument("--per-host", type=_positive_int, default=2, metavar="N",
                      help="requests in flight per host (default 2)")
-    ext.add_argument("--cache-dir", default=".cache/linkcheck", metavar="DIR")
-    ext.add_argument("--cache-ttl", type=_duration, default=86400.0,
+    ext.add_argument("--cache-dir", default=".cache/linkcheck", metavar="DIR",
+                     help="where working URLs are remembered (default .cache/linkcheck)")
+    ext.add_argument("--cache-ttl", type=_duration, default=86400.0, metavar="DURATION",
                      help="how long a working URL is trusted (default 1d)")
     ext.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     return p

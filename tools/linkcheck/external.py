@@ -20,9 +20,9 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from .cache import LinkCache
 from .urls import is_private_host
@@ -101,7 +101,8 @@ class ExternalChecker:
         self._sleep = sleep
         self._opener = urllib.request.build_opener(_NoRedirect())
         self._host_locks: dict = {}
-        self._host_not_before: dict = {}
+        self._host_not_before: dict = {}  # host -> clock time before which we do not ask it
+        self._host_refused: dict = {}  # host -> the too-long Retry-After it sent
         self._lock = threading.Lock()
         self._deadline = float("inf")
 
@@ -145,8 +146,8 @@ class ExternalChecker:
             except _Retry as retry:
                 last = retry.result
                 if attempt > self.config.retries:
-                    return Result(last.status, f"{last.detail} ({attempt} attempts)",
-                                  last.final_url, attempt)
+                    tries = f" ({attempt} attempts)" if attempt > 1 else ""
+                    return Result(last.status, last.detail + tries, last.final_url, attempt)
                 wait = self.config.backoff * 2 ** (attempt - 1)
                 if retry.wait is not None:
                     if retry.wait > self.config.max_retry_after:
@@ -222,45 +223,65 @@ class ExternalChecker:
     def _request(self, url: str) -> _Response:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
+        slot = self._host_slot(host)
+        # Waiting for a host's slot counts against the time budget too.
+        if not slot.acquire(timeout=max(0.0, min(self._deadline - self._clock(), 1e6))):
+            raise _Retry(Result(UNVERIFIABLE, "the time budget ran out"))
+        try:
+            return self._send(url, host)
+        finally:
+            slot.release()
+
+    def _send(self, url: str, host: str) -> _Response:
+        refused = self._host_refused.get(host)
+        if refused is not None:  # it asked for a longer pause than we are willing to make
+            raise _Final(Result(UNVERIFIABLE, f"not asked: {host} sent Retry-After {refused:g}s, "
+                                              f"longer than the {self.config.max_retry_after:g}s "
+                                              "we wait"))
+        # A host that sent Retry-After is left alone by every thread until then.
+        wait = self._host_not_before.get(host, 0) - self._clock()
+        if wait > 0:
+            self._pause(wait)
         remaining = self._deadline - self._clock()
         if remaining <= 0:
             raise _Retry(Result(UNVERIFIABLE, "the time budget ran out"))
         timeout = min(self.config.timeout, max(remaining, 0.1))
+        try:
+            url = to_ascii_url(url)
+        except (UnicodeError, ValueError):
+            raise _Final(Result(BROKEN, "the URL cannot be encoded for a request"))
         req = urllib.request.Request(url, headers={
             "User-Agent": self.config.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en",
         })
-        with self._host_slot(host):
-            # A host that sent Retry-After is left alone by every thread until then.
-            wait = self._host_not_before.get(host, 0) - self._clock()
-            if wait > 0:
-                self._pause(wait)
+        try:
+            with self._opener.open(req, timeout=timeout) as fh:
+                return _Response(fh.status, fh.reason or "", fh.headers)  # body not needed
+        except urllib.error.HTTPError as err:
+            body = b""
             try:
-                with self._opener.open(req, timeout=timeout) as fh:
-                    return _Response(fh.status, fh.reason or "", fh.headers, fh.read(_BODY_SAMPLE))
-            except urllib.error.HTTPError as err:
-                body = b""
-                try:
-                    body = err.read(_BODY_SAMPLE) if err.fp is not None else b""
-                except (OSError, http.client.HTTPException):
-                    pass
-                finally:
-                    err.close()
-                resp = _Response(err.code, err.reason if isinstance(err.reason, str) else "",
-                                 err.headers, body)
-                after = _retry_after(resp)
-                if after is not None and resp.code in (429, 503):
-                    with self._lock:
-                        self._host_not_before[host] = self._clock() + min(
-                            after, self.config.max_retry_after)
-                return resp
-            except (socket.timeout, TimeoutError):
-                raise _Retry(Result(UNVERIFIABLE, f"timed out after {timeout:g}s"))
-            except urllib.error.URLError as err:
-                raise _classify_oserror(err.reason, timeout)
-            except (ConnectionError, http.client.HTTPException, OSError) as err:
-                raise _classify_oserror(err, timeout)
+                body = err.read(_BODY_SAMPLE) if err.fp is not None else b""
+            except (OSError, http.client.HTTPException):
+                pass
+            finally:
+                err.close()
+            resp = _Response(err.code, err.reason if isinstance(err.reason, str) else "",
+                             err.headers, body)
+            after = _retry_after(resp)
+            if after is not None and resp.code in (429, 503):
+                with self._lock:
+                    if after > self.config.max_retry_after:
+                        self._host_refused[host] = after
+                    else:
+                        self._host_not_before[host] = self._clock() + after
+            return resp
+        except (socket.timeout, TimeoutError):
+            raise _Retry(Result(UNVERIFIABLE, f"timed out after {timeout:g}s"))
+        except urllib.error.URLError as err:
+            raise _classify_oserror(err.reason, timeout)
+        except (ConnectionError, http.client.HTTPException, OSError) as err:
+            raise _classify_oserror(err, timeout)
 
 
 def _classify_oserror(reason, timeout: float) -> Exception:
@@ -281,6 +302,21 @@ def _classify_oserror(reason, timeout: float) -> Exception:
     if isinstance(reason, http.client.HTTPException):
         return _Retry(Result(BROKEN, f"bad HTTP response ({type(reason).__name__})"))
     return _Retry(Result(BROKEN, f"network error: {reason}"))
+
+
+def to_ascii_url(url: str) -> str:
+    """An IRI as a URI: IDNA host, percent-encoded path and query (http.client wants ASCII)."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname.encode("idna").decode("ascii") if parts.hostname else ""
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    if parts.username:
+        netloc = quote(parts.username) + (":" + quote(parts.password) if parts.password else "") \
+            + "@" + netloc
+    keep = "/%:@!$&'()*+,;=-._~?"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=keep),
+                       quote(parts.query, safe=keep), quote(parts.fragment, safe=keep)))
 
 
 def _retry_after(resp: _Response) -> Optional[float]:

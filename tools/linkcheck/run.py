@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from .cache import LinkCache
-from .checks import Finding, Options, SiteChecker
+from .checks import Finding, Options, check_pages
 from .external import BROKEN, LOOP, OK, ExternalChecker, ExternalConfig
 from .problem import Problem
 from .sourcemap import SourceMap, display_path, to_problems
@@ -30,7 +30,7 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
                cache_path: Optional[Path] = Path(".cache/linkcheck/external.json"),
                cache_ttl: float = 86400.0, cwd: Optional[Path] = None) -> Outcome:
     cwd = cwd or Path.cwd()
-    report = SiteChecker(site, options).run()
+    report = check_pages(site, options)
     sourcemap = SourceMap(site, content_root, cwd)
     findings = report.findings
     extra: list = []
@@ -42,8 +42,7 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
                                        display_path(sources_path, cwd), checker, options)
         findings = findings + more
     problems = sorted(set(to_problems(findings, sourcemap)) | set(extra))
-    links = sum(len(p.refs) for p in report.pages.values())
-    return Outcome(problems, sorted(report.pages), links, asked)
+    return Outcome(problems, sorted(report.pages), report.links, asked)
 
 
 def _external(report, sources, sources_shown: str, checker: ExternalChecker, options: Options):

@@ -2,9 +2,11 @@
 entries and any unconverted syntax. One parse per page; nothing here knows about other pages,
 so pages can be scanned in parallel processes.
 
-Positions are kept cheap on purpose: a Ref records the line lxml reports plus its element's index
-in the XPath result, and columns are worked out later, only for the few refs that have a problem
-(see sourcemap.py).
+Speed matters here (this is most of a run): the common URLs -- plain <a href> and <img src> --
+come out of XPath as plain strings, with no Python object per element. Everything else (our
+cross-links and citations, srcset, stylesheets ...) is walked element by element. A URL is
+found again later by (which XPath, index in its result), so the line and column are worked
+out only for the few URLs that have a problem (see sourcemap.py).
 """
 from __future__ import annotations
 
@@ -17,15 +19,26 @@ from .urls import LEFTOVER_MARKERS, srcset_candidates
 
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_blank_text=False)
 
-# Every element that carries a URL, plus link placeholders (a.xref / a.cite-ref without href)
-# that the build failed to resolve. Document order matters: Ref.elem indexes into this result.
-REFS_XPATH = etree.XPath(
-    "//*[@href or @src or @srcset or @poster or (self::object and @data)]"
-    " | //a[not(@href)][@class]"
+
+# Our HTML contract's two link kinds that need more than "does the target exist". contains()
+# is a cheap pre-filter (class="xref-list" also matches); _role() checks the exact class token.
+_ROLE = 'contains(@class, "xref") or contains(@class, "cite-ref")'
+# The XPaths that find URLs, by number (Ref.xp). Document order within each.
+PLAIN_LINKS, PLAIN_IMAGES, ROLE_LINKS, OTHER_REFS = 0, 1, 2, 3
+_PATHS = (
+    f"//a[not({_ROLE})]/@href",
+    "//img[not(@srcset)]/@src",
+    f"//a[{_ROLE}]",  # with or without href: a placeholder the build never resolved has none
+    "//*[not(self::a)][@src or @srcset or @poster or @data or @href]",
 )
-_IDS = etree.XPath("//@id | //a/@name")
+_FAST = [etree.XPath(p, smart_strings=False) for p in _PATHS[:2]]
+_ELEMENTS = [etree.XPath(p) for p in _PATHS[2:]]
+# The same queries, giving elements back: used to locate the few URLs that have a problem.
+LOCATE = [etree.XPath(p) for p in _PATHS]
+
+_IDS = etree.XPath("//@id | //a/@name", smart_strings=False)
 _SOURCE_ITEMS = etree.XPath('//li[starts-with(@id, "source-")]')
-_SOURCE_FILE = etree.XPath('//meta[@name="source-file"]/@content')
+_SOURCE_FILE = etree.XPath('/html/head/meta[@name="source-file"]/@content', smart_strings=False)
 _NOT_VERBATIM = "not(ancestor-or-self::code or ancestor-or-self::pre or ancestor::script or ancestor::style)"
 _HAS_MARKER = " or ".join(f'contains(., "{m}")' for m in LEFTOVER_MARKERS)
 # Text and attributes outside <code>/<pre> (and scripts) that still hold source syntax.
@@ -48,13 +61,12 @@ class Ref:
 
     url: Optional[str]  # None: a placeholder link that never got an href
     kind: str  # "link" (something a reader follows) or "asset" (something the page loads)
-    role: str  # "", "xref", "cite" or "backref" (our HTML contract's link classes)
-    tag: str
+    role: str  # "", "xref" or "cite" (a.xref, a.cite-ref of our HTML contract)
+    tag: str  # "" when not known yet (plain links: <a> or <area>)
     attr: str
-    line: int  # lxml's sourceline: the line where the element's start tag ends
-    elem: int  # index in REFS_XPATH's result, to find the element again for a column
+    xp: int  # which XPath found it (PLAIN_LINKS ...) ...
+    elem: int  # ... and its index in that XPath's result: enough to find the element again
     offset: int = 0  # where this URL starts inside the attribute value (srcset candidates)
-    data_src: Optional[str] = None  # "LINE:COL" in the Markdown source, from our build
     anchor_id: Optional[str] = None  # the element's id (a citation marker's own anchor)
     note: str = ""  # data-xref / data-cite of a placeholder, for messages
     what: str = ""  # for messages about assets: "image", "stylesheet", "icon" ...
@@ -76,7 +88,9 @@ class PageInfo:
     path: str  # relative to the site root, forward slashes
     ids: frozenset = frozenset()
     source_file: Optional[str] = None
-    refs: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # URLs of plain <a>/<area href> (PLAIN_LINKS)
+    images: list = field(default_factory=list)  # URLs of <img src> without srcset (PLAIN_IMAGES)
+    refs: list = field(default_factory=list)  # every other URL, as a Ref
     # id of each li.source-KEY -> the hrefs of its a.backref links
     sources: dict = field(default_factory=dict)
     leftovers: list = field(default_factory=list)
@@ -94,18 +108,17 @@ def _classes(el) -> list[str]:
     return (el.get("class") or "").split()
 
 
-def _role(el) -> str:
-    for cls in _classes(el):
+def _role(class_attr: str) -> str:
+    for cls in class_attr.split():
         if cls == "xref":
             return "xref"
         if cls == "cite-ref":
             return "cite"
-        if cls == "backref":
-            return "backref"
     return ""
 
 
-def _data_src(el, role: str) -> Optional[str]:
+def data_src_of(el, role: str) -> Optional[str]:
+    """The element's data-src="LINE:COL" (our Markdown extensions write it)."""
     value = el.get("data-src")
     if value is None and role == "cite":  # before resolution the position sits on sup.cite
         parent = el.getparent()
@@ -131,49 +144,62 @@ def _occurrences(text: str):
 
 
 def refs_of(root) -> list[Ref]:
+    """Refs for our cross-links and citations and the less common URL attributes."""
     refs: list[Ref] = []
-    for index, el in enumerate(REFS_XPATH(root)):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        line = el.sourceline or 1
-        role = _role(el) if tag == "a" else ""
-        attrib = el.attrib
-        for attr in ("href", "src", "srcset", "poster", "data"):
-            value = attrib.get(attr)
-            if value is None or (attr == "data" and tag != "object"):
-                continue
-            what = ""
-            if attr == "href":
-                if tag == "base":
-                    continue
-                kind = "link"
-                if tag == "link":
-                    rels = (attrib.get("rel") or "").lower().split()
-                    if _ASSET_RELS.intersection(rels):
-                        kind = "asset"
-                        what = "stylesheet" if "stylesheet" in rels else (
-                            "icon" if any("icon" in r for r in rels) else "asset")
-            elif attr == "src":
-                kind = "link" if tag in _NAV_SRC else "asset"
-            else:
-                kind = "asset"
-            if kind == "asset" and not what:
-                what = "poster image" if attr == "poster" else _ASSET_NAMES.get(tag, "asset")
-            if attr == "srcset":
-                for url, offset in srcset_candidates(value):
-                    refs.append(Ref(url, kind, role, tag, attr, line, index, offset, what=what))
-                continue
-            stripped = value.strip()
-            offset = len(value) - len(value.lstrip())
-            ref = Ref(stripped, kind, role, tag, attr, line, index, offset, what=what)
-            if role:
-                ref.data_src = _data_src(el, role)
-                ref.anchor_id = attrib.get("id")
-            refs.append(ref)
-        if role in ("xref", "cite") and "href" not in attrib:
-            note = attrib.get("data-xref" if role == "xref" else "data-cite", "")
-            refs.append(Ref(None, "link", role, tag, "href", line, index,
-                            data_src=_data_src(el, role), anchor_id=attrib.get("id"), note=note))
+    append = refs.append
+    for index, el in enumerate(_ELEMENTS[0](root)):
+        get = el.get
+        href = get("href")
+        role = _role(get("class") or "")
+        if not role:  # only looked like one (class="xref-list"): an ordinary link
+            if href is not None:
+                append(Ref(href, "link", "", "a", "href", ROLE_LINKS, index))
+            continue
+        # (data-src is read later, only for a marker that has a problem: see sourcemap.py)
+        if href is not None:
+            append(Ref(href, "link", role, "a", "href", ROLE_LINKS, index, anchor_id=get("id")))
+        else:
+            note = get("data-xref" if role == "xref" else "data-cite") or ""
+            append(Ref(None, "link", role, "a", "href", ROLE_LINKS, index, anchor_id=get("id"),
+                       note=note))
+    for index, el in enumerate(_ELEMENTS[1](root)):
+        tag = el.tag
+        if isinstance(tag, str) and tag != "base" and not (tag == "img" and el.get("srcset") is None):
+            _other_refs(el, tag, index, append)  # (a plain <img src> is a PLAIN_IMAGES URL)
+    for ref in refs:  # HTML strips ASCII whitespace around URLs; keep the offset for columns
+        url = ref.url
+        if url and (url[0] <= " " or url[-1] <= " "):
+            ref.offset += len(url) - len(url.lstrip())
+            ref.url = url.strip()
     return refs
+
+
+def _other_refs(el, tag: str, index: int, append) -> None:
+    get = el.get
+    for attr in ("href", "src", "srcset", "poster", "data"):
+        value = get(attr)
+        if value is None or (attr == "data" and tag != "object"):
+            continue
+        what = ""
+        if attr == "href":
+            kind = "link"
+            if tag == "link":
+                rels = (get("rel") or "").lower().split()
+                if _ASSET_RELS.intersection(rels):
+                    kind = "asset"
+                    what = "stylesheet" if "stylesheet" in rels else (
+                        "icon" if any("icon" in r for r in rels) else "asset")
+        elif attr == "src":
+            kind = "link" if tag in _NAV_SRC else "asset"
+        else:
+            kind = "asset"
+        if kind == "asset" and not what:
+            what = "poster image" if attr == "poster" else _ASSET_NAMES.get(tag, "asset")
+        if attr == "srcset":
+            for url, offset in srcset_candidates(value):
+                append(Ref(url, kind, "", tag, attr, OTHER_REFS, index, offset, what=what))
+        else:
+            append(Ref(value, kind, "", tag, attr, OTHER_REFS, index, what=what))
 
 
 def leftovers_of(root) -> list[Leftover]:
@@ -193,21 +219,27 @@ def leftovers_of(root) -> list[Leftover]:
     return found
 
 
+_MARKER_BYTES = tuple(m.encode() for m in LEFTOVER_MARKERS)
+
+
 def scan_page(path: str, data: bytes) -> PageInfo:
     root = parse(data)
     if root is None:
         return PageInfo(path)
     sources = {}
-    for li in _SOURCE_ITEMS(root):
+    for li in _SOURCE_ITEMS(root) if b"source-" in data else ():
         sources[li.get("id")] = {
             a.get("href") for a in li.iter("a") if "backref" in _classes(a) and a.get("href")
         }
     meta = _SOURCE_FILE(root)
     return PageInfo(
         path=path,
-        ids=frozenset(map(str, _IDS(root))),
-        source_file=str(meta[0]).strip() if meta else None,
+        ids=frozenset(_IDS(root)),
+        source_file=meta[0].strip() if meta else None,
+        links=_FAST[0](root),
+        images=_FAST[1](root),
         refs=refs_of(root),
         sources=sources,
-        leftovers=leftovers_of(root),
+        # The XPath for leftovers visits every node; most pages have no marker at all.
+        leftovers=leftovers_of(root) if any(m in data for m in _MARKER_BYTES) else [],
     )

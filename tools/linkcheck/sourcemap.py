@@ -19,7 +19,7 @@ from typing import Optional
 
 from .checks import Finding
 from .problem import Problem
-from .scan import Leftover, Ref, REFS_XPATH, parse
+from .scan import LOCATE, Leftover, Ref, data_src_of, parse
 
 _DATA_SRC = re.compile(r"^\s*(\d+):(\d+)\s*$")
 
@@ -58,6 +58,7 @@ class SourceMap:
         self._tags: dict = {}
         self._claimed: dict = {}
         self._sources: dict = {}
+        self._found: dict = {}
 
     # -- files ------------------------------------------------------------------------------
 
@@ -142,12 +143,28 @@ class SourceMap:
                 return text.position(m.start() + a.end() + offset)
         return text.position(m.start())
 
+    def _element(self, page_path: str, ref: Ref):
+        key = (page_path, ref.xp)
+        if key not in self._found:
+            root = self._root(page_path)
+            self._found[key] = LOCATE[ref.xp](root) if root is not None else []
+        found = self._found[key]
+        if ref.elem >= len(found):
+            return None
+        el = found[ref.elem]
+        return el.getparent() if isinstance(el, str) else el  # the fast XPaths give attributes
+
+    def data_src(self, page_path: str, ref: Ref) -> Optional[str]:
+        if not ref.role:
+            return None  # only our cross-links and citations carry data-src
+        el = self._element(page_path, ref)
+        return data_src_of(el, ref.role) if el is not None else None
+
     def _html_ref(self, page_path: str, ref: Ref):
-        root = self._root(page_path)
-        elements = REFS_XPATH(root) if root is not None else []
-        if ref.elem >= len(elements):
-            return ref.line, 1
-        return self._element_position(page_path, elements[ref.elem], ref.attr, ref.offset)
+        el = self._element(page_path, ref)
+        if el is None:
+            return 1, 1
+        return self._element_position(page_path, el, ref.attr, ref.offset)
 
     def _html_leftover(self, page_path: str, left: Leftover):
         root = self._root(page_path)
@@ -177,7 +194,7 @@ class SourceMap:
         where = None
         if page.source_file:
             shown, md = self.source_file(page.source_file)
-            data_src = loc.data_src if isinstance(loc, Ref) else None
+            data_src = self.data_src(page.path, loc) if isinstance(loc, Ref) else None
             m = _DATA_SRC.match(data_src) if data_src else None
             if m:
                 where = (shown, int(m.group(1)), int(m.group(2)))
@@ -204,7 +221,7 @@ def to_problems(findings: list, sourcemap: SourceMap) -> list:
     out = set()
     for f in findings:
         nth = 0
-        if not (isinstance(f.loc, Ref) and f.loc.data_src):
+        if not (isinstance(f.loc, Ref) and sourcemap.data_src(f.page.path, f.loc)):
             key = (f.page.path, f.loc.url if isinstance(f.loc, Ref) else ("left", f.loc.snippet))
             nth = seen.get(key, 0)
             seen[key] = nth + 1

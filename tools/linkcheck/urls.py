@@ -23,6 +23,21 @@ _PRIVATE_NETS = [
     )
 ]
 _LABEL = re.compile(r"^(?!-)[a-z0-9_\-]{1,63}(?<!-)$")
+# The everyday case, matched in one go: http(s) (or //), an ASCII host name with a letter TLD,
+# an optional port, then anything without whitespace or backslashes.
+_PLAIN_URL = re.compile(
+    r"^(?:https?:)?//(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?"
+    r"(?::[1-9][0-9]{0,3})?(?:[/?#][^\s\\]*)?$", re.I)
+_PLAIN_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)*[a-z]{2,63}\.?$", re.I)
+
+
+_AUTHORITY_HOST = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:)?//(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)", re.I)
+
+
+def host_of(url: str) -> str:
+    """The lower-case host of an absolute or protocol-relative URL ("" if none)."""
+    m = _AUTHORITY_HOST.match(url)
+    return m.group(1).lower().strip("[]") if m else ""
 
 
 def scheme_of(url: str) -> str | None:
@@ -42,6 +57,8 @@ def is_private_host(host: str) -> bool:
     host = host.lower().rstrip(".")
     if host in ("localhost", "local") or host.endswith((".localhost", ".local")):
         return True
+    if _PLAIN_HOST.match(host):
+        return False  # a name, not an address literal
     try:
         addr = ipaddress.ip_address(host.strip("[]").split("%")[0])
     except ValueError:
@@ -57,18 +74,20 @@ def external_problem(url: str) -> str | None:
     Strict enough to catch typos that browsers would send nowhere useful (a missing host, a
     space, a single slash), lenient about everything browsers accept (IDNs, ports, userinfo).
     """
-    if any(c.isspace() for c in url):
+    if _PLAIN_URL.match(url):
+        return None
+    if re.search(r"\s", url):
         return "contains whitespace"
     if "\\" in url:
         return "contains a backslash"
     scheme = scheme_of(url)
     if scheme is not None and not url[len(scheme) + 1:].startswith("//"):
-        return f"'{scheme}:' must be followed by '//'"
+        return f"needs '//' after '{scheme}:'"
     try:
         parts = urlsplit(url if scheme else "https:" + url)
         port = parts.port  # raises ValueError on a bad port
-    except ValueError as exc:
-        return str(exc)
+    except ValueError:
+        return "has an invalid port"
     host = parts.hostname
     if not host:
         return "has no host"
@@ -84,10 +103,10 @@ def external_problem(url: str) -> str | None:
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        return f"host '{host}' is not a valid domain name"
+        return f"has an invalid host name '{host}'"
     labels = ascii_host.rstrip(".").split(".")
     if not all(_LABEL.match(label) for label in labels):
-        return f"host '{host}' is not a valid domain name"
+        return f"has an invalid host name '{host}'"
     return None
 
 

@@ -1,0 +1,126 @@
+"""Build speed, without changing a byte of the output.
+
+- Markdown (reader.py): one Markdown object per process instead of one per file, and
+  on a cold build worker processes convert part of the files.
+- URLs: Pelican computes a document's `url` from the settings on every access (each
+  `{filename}` link, each "Linked from" entry a template lists). Once every document
+  is read they cannot change, so each is computed once (`freeze_urls`).
+- Pages (writer.py): a brief or page whose template inputs are unchanged since the last
+  build is not rendered again; its last HTML is reused.
+- Content cache: Pelican's cache is keyed by file only, not by the code and settings
+  that made the HTML. Its folder is named after a fingerprint of those
+  (fingerprint.py), so a cache made by other code is never read.
+
+Signals:
+- `initialized`: move CACHE_PATH into the fingerprint's folder; open the page store.
+- `readers_init`: put our Markdown reader in place of Pelican's.
+- `page_generator_init`: both generators know their files: start the workers.
+- `all_generators_finalized` (connected first, so later plugins get cheap URLs):
+  freeze URLs; the workers are done.
+- `get_writer`: the writer that reuses pages.
+- `finalized`: keep the pages this build used, drop the rest.
+
+Settings: SPEED_WORKERS (processes reading Markdown on a cold build; default: the
+cores this process may use; 1: none), SPEED_REUSE_PAGES (default: LOAD_CONTENT_CACHE).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+
+from . import fingerprint
+from .reader import PREFETCH, SharedMarkdownReader, uncached_markdown_files, workers
+from .writer import PageStore, ReusingWriter
+
+log = logging.getLogger(__name__)
+
+KEEP_CACHES = 3  # fingerprint folders kept (the current one and the last few)
+_files: list = []
+
+
+def fingerprint_cache(pelican) -> None:
+    settings = pelican.settings
+    _files.clear()
+    PREFETCH.stop()
+    ReusingWriter.store = None
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+        return
+    code = fingerprint.code(settings)
+    base = settings["CACHE_PATH"]
+    folder = os.path.join(base, code[:20])
+    settings["CACHE_PATH"] = folder
+    os.makedirs(folder, exist_ok=True)
+    os.utime(folder)  # most recently used
+    _prune(base, keep=folder)
+    if settings.get("SPEED_REUSE_PAGES", settings.get("LOAD_CONTENT_CACHE")):
+        render = f"{code}:{fingerprint.theme(settings)}"
+        ReusingWriter.store = PageStore(os.path.join(folder, "pages"), render)
+
+
+def _prune(base: str, keep: str) -> None:
+    try:
+        entries = [e for e in os.scandir(base) if e.is_dir() and e.path != keep]
+    except OSError:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+    for entry in entries[KEEP_CACHES - 1 :]:
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def install_reader(readers) -> None:
+    from pelican.readers import MarkdownReader
+
+    for ext in MarkdownReader.file_extensions:
+        if readers.reader_classes.get(ext) is MarkdownReader:
+            readers.reader_classes[ext] = SharedMarkdownReader
+
+
+def note_files(generator) -> None:
+    from pelican.generators import ArticlesGenerator
+
+    kind = "ARTICLE" if isinstance(generator, ArticlesGenerator) else "PAGE"
+    settings = generator.settings
+    files = generator.get_files(settings[f"{kind}_PATHS"], exclude=settings[f"{kind}_EXCLUDES"])
+    _files.append((generator, list(files)))
+
+
+def start_workers(generator) -> None:
+    note_files(generator)
+    count = workers(generator.settings)
+    if count > 1:
+        PREFETCH.start(generator.settings, uncached_markdown_files(_files), count)
+
+
+def freeze_urls(generators) -> None:
+    PREFETCH.stop()
+    from briefs import all_documents
+
+    for doc in all_documents(generators):
+        if not hasattr(doc, "override_url"):
+            doc.override_url = doc.url
+
+
+def get_writer(_pelican):
+    return ReusingWriter if ReusingWriter.store is not None else None
+
+
+def commit(_pelican) -> None:
+    store = ReusingWriter.store
+    if store is not None:
+        store.commit()
+        log.info("speed: %d page(s) rendered, %d reused", store.rendered, store.reused)
+    PREFETCH.stop()
+
+
+def register():
+    from pelican import signals
+
+    signals.initialized.connect(fingerprint_cache)
+    signals.readers_init.connect(install_reader)
+    signals.article_generator_init.connect(note_files)
+    signals.page_generator_init.connect(start_workers)
+    signals.all_generators_finalized.connect(freeze_urls)
+    signals.get_writer.connect(get_writer)
+    signals.finalized.connect(commit)

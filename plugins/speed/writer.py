@@ -1,0 +1,317 @@
+"""Reuse a page's HTML from the last build when nothing it shows has changed.
+
+Rendering templates is most of the writing time, and after an edit to one brief
+almost every page renders to the same bytes. Each page written through
+`Writer.write_file` (briefs, pages, the timeline, the sources page... not the
+paginated lists) is keyed by a hash of everything its template can read:
+
+- the code and theme fingerprints (plugins, settings, package versions, templates);
+- the template's name and the output file's name (which fixes the relative SITEURL);
+- every variable the template (with what it extends, includes and imports) names, as
+  Jinja's own `meta.find_undeclared_variables` lists them, from the page's context;
+- for each document among those values: all its attributes (its HTML, metadata and
+  what plugins attached: sources list, contents, events, backlinks...), and the
+  attributes of every document it refers to (a backlink, a translation).
+
+Values are encoded with pickle (no memo, so equal values give equal bytes; documents
+and tags by name). A page is reused only if it would render from equal inputs: a
+template that reads `articles` depends on every brief, which is correct, only slower.
+What came out of the template last time is kept in the cache folder
+(`pages/KEY.html`, with a hash of its bytes checked before use) and written to the
+new output in place of a rendering; `content_written` is sent for it as for a
+rendered page, so plugins that collect pages (the sitemap) see every page.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pickle
+
+import logging
+
+import jinja2.meta
+from pelican.contents import Content
+from pelican.plugins import signals
+from pelican.urlwrappers import URLWrapper
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .fingerprint import new_hash
+
+log = logging.getLogger(__name__)
+SKIP_ATTRS = {"_context", "settings"}  # the whole site, and the settings (fingerprinted)
+_MISSING = object()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickle as a deterministic encoding: no memo (equal values give equal bytes),
+    documents and tags by name (each document is hashed once, on its own)."""
+
+    def __init__(self, f, refs: list):
+        super().__init__(f, protocol=5)
+        self.fast = True  # no memo: a value's bytes do not depend on what it shares
+        self.refs = refs
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Content):
+            self.refs.append(obj)
+            return str, (f"doc:{obj.source_path}",)
+        if isinstance(obj, URLWrapper):
+            return str, (f"{type(obj).__name__}:{obj.name}",)
+        return NotImplemented
+
+
+def _encode(value) -> tuple[bytes, list]:
+    """(bytes, documents referred to) for a value; raises if it cannot be encoded."""
+    refs: list = []
+    f = io.BytesIO()
+    _Pickler(f, refs).dump(value)
+    return f.getvalue(), refs
+
+
+class Digests:
+    """Hashes of documents and context values, memoized for one build."""
+
+    def __init__(self):
+        self.shallow: dict[int, tuple[bytes, list]] = {}
+        self.values: dict[int, tuple[object, bytes]] = {}
+
+    def doc(self, doc: Content) -> tuple[bytes, list]:
+        """A document's own attributes (documents it refers to count by path), and
+        the documents it refers to."""
+        found = self.shallow.get(id(doc))
+        if found is None:
+            state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS}
+            data, refs = _encode(sorted(state.items(), key=lambda kv: kv[0]))
+            h = new_hash()
+            h.update(data)
+            found = self.shallow[id(doc)] = (h.digest(), refs)
+        return found
+
+    def value(self, value) -> bytes:
+        """A value with, for each document in it, that document's own digest."""
+        cached = self.values.get(id(value))
+        if cached is not None and cached[0] is value:
+            return cached[1]
+        h = new_hash()
+        if isinstance(value, Content):
+            digest, refs = self.doc(value)
+            h.update(digest)
+        else:
+            data, refs = _encode(value)
+            h.update(data)
+        seen = {id(value)}
+        for ref in sorted(refs, key=lambda d: str(d.source_path)):
+            if id(ref) not in seen:
+                seen.add(id(ref))
+                h.update(self.doc(ref)[0])
+        digest = h.digest()
+        self.values[id(value)] = (value, digest)  # keep `value` alive so its id is not reused
+        return digest
+
+
+def template_names(env, name: str, seen=None) -> set[str]:
+    """Variables a template and the templates it pulls in may read from the context."""
+    seen = seen if seen is not None else set()
+    if name in seen:
+        return set()
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0]
+    ast = env.parse(source)
+    names = set(jinja2.meta.find_undeclared_variables(ast))
+    for ref in jinja2.meta.find_referenced_templates(ast):
+        if ref is None:  # a computed name: anything may be read
+            return {"*"}
+        names |= template_names(env, ref, seen)
+    return names
+
+
+class PageStore:
+    """Rendered pages by key, in `folder`; the index maps key -> hash of the bytes."""
+
+    def __init__(self, folder: str, fingerprint: str):
+        self.folder = folder
+        self.fingerprint = fingerprint
+        self.index_path = os.path.join(folder, "index.json")
+        try:
+            with open(self.index_path, encoding="utf-8") as f:
+                saved = json.load(f)
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("fingerprint") != fingerprint:
+            saved = {}
+        self.index: dict[str, str] = saved.get("pages", {})
+        # Which variables each template reads depends on the theme only (fingerprinted):
+        # parsing the templates for it every build would cost more than the reuse saves.
+        self.names: dict[str, set] = {k: set(v) for k, v in saved.get("templates", {}).items()}
+        self.used: dict[str, str] = {}
+        self.digests = Digests()
+        self.reused = self.rendered = 0
+
+    def key(self, template, name: str, relative_urls: bool, context: dict, kwargs: dict) -> str | None:
+        """The page's key, or None when its inputs cannot be told (then it is rendered)."""
+        try:
+            return self._key(template, name, relative_urls, context, kwargs)
+        except Exception as e:  # noqa: BLE001 - an input pickle cannot encode: just render
+            log.debug("speed: rendering %s (%s)", name, e)
+            return None
+
+    def _key(self, template, name, relative_urls, context, kwargs) -> str | None:
+        names = self.names.get(template.name)
+        if names is None:
+            names = self.names[template.name] = template_names(template.environment, template.name)
+        if "*" in names:
+            return None
+        h = new_hash()
+        h.update(f"{self.fingerprint}\0{template.name}\0{name}\0{bool(relative_urls)}\0".encode())
+        for var in sorted(names):
+            value = kwargs.get(var, context.get(var, _MISSING))
+            if value is _MISSING:
+                continue
+            h.update(var.encode() + b"=" + self.digests.value(value))
+        for var in sorted(kwargs):
+            if var not in names:
+                h.update(var.encode() + b"=" + self.digests.value(kwargs[var]))
+        return h.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        digest = self.index.get(key)
+        if digest is None:
+            return None
+        try:
+            with open(os.path.join(self.folder, key + ".html"), "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        h = new_hash()
+        h.update(data)
+        if h.hexdigest() != digest:
+            return None
+        self.used[key] = digest
+        self.reused += 1
+        return data
+
+    def put(self, key: str, text: str, written: str) -> None:
+        data = text.encode("utf-8")
+        h = new_hash()
+        h.update(data)
+        os.makedirs(self.folder, exist_ok=True)
+        path = os.path.join(self.folder, key + ".html")
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        try:
+            os.link(written, path)  # the file just written holds exactly `text`
+        except OSError:
+            with open(path, "wb") as f:
+                f.write(data)
+        self.used[key] = h.hexdigest()
+        self.rendered += 1
+
+    def commit(self) -> None:
+        """Keep what this build used; forget the rest."""
+        os.makedirs(self.folder, exist_ok=True)
+        tmp = self.index_path + ".tmp"
+        saved = {
+            "fingerprint": self.fingerprint,
+            "templates": {k: sorted(v) for k, v in self.names.items()},
+            "pages": self.used,
+        }
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(saved, f, sort_keys=True)
+        os.replace(tmp, self.index_path)
+        for entry in os.scandir(self.folder):
+            if entry.name.endswith(".html") and entry.name[:-5] not in self.used:
+                os.unlink(entry.path)
+
+
+class _Tee:
+    """A file opened by the writer, remembering what was written to it."""
+
+    def __init__(self, f):
+        self.f = f
+        self.parts: list[str] = []
+
+    def write(self, text):
+        self.parts.append(text)
+        return self.f.write(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self.f.__exit__(*exc)
+
+
+class ReusingWriter(Writer):
+    """Pelican's Writer, which reuses a brief's or page's last HTML when its key matches."""
+
+    store: PageStore | None = None  # set by the plugin for each build
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tee: _Tee | None = None
+        self._capture = False
+
+    def _open_w(self, filename, encoding, override=False):
+        f = super()._open_w(filename, encoding, override)
+        if self._capture:
+            self._tee = _Tee(f)
+            return self._tee
+        return f
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None,
+                   template_name=None, override_output=False, url=None, **kwargs):
+        store = self.store
+        if paginated is None:  # as Writer.write_file decides whether to paginate
+            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}} or None
+        paginates = bool(paginated) and template_name in self.settings.get("PAGINATED_TEMPLATES", {})
+        if not name or store is None or paginates:
+            return super().write_file(name, template, context, relative_urls, paginated,
+                                      template_name, override_output, url, **kwargs)
+        key = store.key(template, name, relative_urls, context, kwargs)
+        data = store.get(key) if key else None
+        if data is None:
+            self._capture, self._tee = True, None
+            try:
+                super().write_file(name, template, context, relative_urls, paginated,
+                                   template_name, override_output, url, **kwargs)
+            finally:
+                self._capture = False
+            if key and self._tee is not None:
+                store.put(key, "".join(self._tee.parts), sanitised_join(self.output_path, name))
+            return None
+        # What Writer.write_file would have done, minus the rendering.
+        localcontext = context.copy()
+        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+        if relative_urls:
+            relative_url = path_to_url(get_relative_path(name))
+            localcontext["SITEURL"] = relative_url
+            localcontext["localsiteurl"] = relative_url
+        localcontext["output_file"] = name
+        localcontext.update(kwargs)
+        if localcontext["localsiteurl"]:
+            context["localsiteurl"] = localcontext["localsiteurl"]
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if self._note_write(path, override_output):
+            with open(path, "wb") as f:
+                f.write(data)
+        signals.content_written.send(path, context=localcontext)
+        return None
+
+    def _note_write(self, path: str, override: bool) -> bool:
+        """Writer._open_w's checks, for a file written here; False: skip it as Writer would."""
+        if path in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(f'Failed to overwrite "{path}" a second time')
+            return False
+        if path in self._written_files and not override:
+            raise FileOverwriteFailedError(f'Failed to overwrite "{path}" as Pelican has already written to it')
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+        return True

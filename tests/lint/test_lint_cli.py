@@ -1,0 +1,120 @@
+"""`make check` as a command: exit statuses, output formats, options, and the real
+content."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .conftest import ROOT, run_tool
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+STALE = (CORPUS / "stale-as-of.md").read_text(encoding="utf-8")
+UNKNOWN = (CORPUS / "unknown-crosslink.md").read_text(encoding="utf-8")
+
+
+def test_warnings_exit_0_but_2_with_strict(lint_site):
+    files = {"content/briefs/stale-as-of.md": STALE}
+    assert lint_site(files).returncode == 0
+    strict = lint_site(files, "--strict")
+    assert strict.returncode == 2
+    assert strict.lines == [
+        "content/briefs/stale-as-of.md:5:1: [warning] As_of 2024-12-01 is 140 days old (more than 90): "
+        "check the brief is still current, then update As_of (as-of)"
+    ]
+
+
+def test_max_age_days_option_overrides_the_setting(lint_site):
+    files = {"content/briefs/stale-as-of.md": STALE}
+    assert lint_site(files, "--max-age-days", "200").stdout == ""
+    assert "is 140 days old (more than 30)" in lint_site(files, "--max-age-days", "30").stdout
+
+
+def test_errors_and_warnings_together_exit_1(lint_site):
+    result = lint_site({"content/briefs/stale-as-of.md": STALE, "content/briefs/unknown-crosslink.md": UNKNOWN},
+                       "--strict")
+    assert result.returncode == 1
+    assert len(result.lines) == 2
+    assert result.stderr.startswith("check: 1 error, 1 warning in 5 documents (")
+
+
+def test_github_annotations_when_github_actions_is_set(lint_site):
+    result = lint_site({"content/briefs/unknown-crosslink.md": UNKNOWN}, env={"GITHUB_ACTIONS": "true"})
+    assert result.lines == [
+        "::error file=content/briefs/unknown-crosslink.md,line=10,col=20,title=crosslink::"
+        "unknown brief 'alpah' (did you mean 'alpha'?)"
+    ]
+    forced_text = lint_site({}, "--format", "text", env={"GITHUB_ACTIONS": "true"})
+    assert forced_text.lines == [
+        "content/briefs/unknown-crosslink.md:10:20: [error] unknown brief 'alpah' (did you mean 'alpha'?) (crosslink)"
+    ]
+    assert lint_site({}, "--format", "github").lines == result.lines
+
+
+def test_files_limit_the_report_but_the_whole_site_is_read(lint_site):
+    files = {"content/briefs/stale-as-of.md": STALE, "content/briefs/unknown-crosslink.md": UNKNOWN}
+    result = lint_site(files, "content/briefs/unknown-crosslink.md")
+    assert result.lines == [
+        "content/briefs/unknown-crosslink.md:10:20: [error] unknown brief 'alpah' (did you mean 'alpha'?) (crosslink)"
+    ]
+    # alpha.md itself is fine even though it is not listed: [[beta]] resolves against the whole site
+    assert lint_site(files, "content/briefs/alpha.md").returncode == 0
+
+
+def test_a_file_that_is_not_utf8_is_located(lint_site):
+    data = "Title: Latin-1\nSlug: latin\nSummary: Saved in the wrong encoding.\n".encode() + b"Status: ongoing \xe9t\xe9\n"
+    result = lint_site({"content/briefs/latin.md": data})
+    assert result.lines == [
+        "content/briefs/latin.md:4:17: [error] not valid UTF-8 (byte 0xe9): save the file as UTF-8 (encoding)"
+    ]
+    assert result.returncode == 1
+
+
+def test_quotes_option_lists_each_quote_and_whether_it_was_checked(lint_site):
+    result = lint_site({}, "--quotes")
+    assert result.lines == [
+        "content/briefs/beta.md:10:16: verified [envoy-2025-04-15] \u201cwe will sign it within two weeks\u201d",
+        "content/briefs/beta.md:10:71: short [envoy-2025-04-15] \u201cnearly final\u201d",
+    ]
+
+
+def test_a_quote_with_a_cut_is_checked_part_by_part(lint_site):
+    brief = (CORPUS / "quote-not-in-fingerprint.md").read_text(encoding="utf-8").replace(
+        "harbour treaty, and we will sign it within two weeks",
+        "harbour agreement … we will sign it within two weeks",
+    )
+    result = lint_site({"content/briefs/cut.md": brief}, "--quotes")
+    assert result.returncode == 0, result.stdout
+    assert "content/briefs/cut.md:10:17: verified [envoy-2025-04-15]" in result.stdout
+
+
+def test_a_quote_cited_also_to_a_source_without_fingerprint_is_not_an_error(lint_site):
+    brief = (CORPUS / "quote-not-in-fingerprint.md").read_text(encoding="utf-8").replace(
+        "[@envoy-2025-04-15]", "[@envoy-2025-04-15; @paper-2025-04-18]")
+    result = lint_site({"content/briefs/two.md": brief}, "--quotes")
+    assert result.returncode == 0, result.stdout
+    assert "content/briefs/two.md:10:17: unverified [envoy-2025-04-15, paper-2025-04-18]" in result.stdout
+
+
+def test_a_broken_fingerprint_file_is_an_error(lint_site):
+    result = lint_site({"content/fingerprints/nobody.json": '{"source": "nobody", "version": 1, "hash": "sha256", '
+                                                             '"bits": 24, "n": 5, "words": 9, "hashes": ["abc"]}'})
+    assert result.lines == [
+        "content/fingerprints/nobody.json:1:1: [error] 'hashes' must be a list of 6-digit hexadecimal strings "
+        "(fingerprint)"
+    ]
+    unknown = lint_site({"content/fingerprints/nobody.json": '{"source": "nobody", "version": 1, "hash": "sha256", '
+                                                              '"bits": 24, "n": 5, "words": 9, "hashes": ["abcdef"]}'})
+    assert unknown.lines == [
+        "content/fingerprints/nobody.json:1:1: [error] fingerprint of unknown source 'nobody' (fingerprint)"
+    ]
+
+
+def test_the_real_content_passes_with_warnings_at_most_and_quickly():
+    started = time.monotonic()
+    result = run_tool("tools.lint", cwd=ROOT)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout
+    assert all(": [warning] " in line for line in result.lines), result.stdout
+    # `make check` is meant to take well under a second; allow for a loaded CI machine.
+    assert elapsed < 3, f"make check took {elapsed:.2f}s"

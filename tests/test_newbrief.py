@@ -1,0 +1,136 @@
+"""`make new SLUG=… TITLE="…"`: a scaffold that builds and passes `make check`,
+never overwrites, and says clearly what is wrong with its arguments."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = """
+    - id: paper-2025-04-18
+      type: article-newspaper
+      title: A fixture report
+      container-title: The Fixture Times
+      issued: 2025-04-18
+      URL: https://example.org/report
+"""
+CITED = """
+    Title: Cited
+    Slug: cited
+    Summary: A brief that cites the one source, so it is not unused.
+    Status: agreed
+    As_of: 2025-04-18
+    Date: 2025-04-01
+
+    ## In short
+
+    It happened [@paper-2025-04-18].
+"""
+
+
+def write_site(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (path -> dedented text) under root; return root/content."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root / "content"
+
+
+def new(content: Path, *args: str, today: str = "2025-04-20"):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFS_TODAY": today}
+    return subprocess.run([sys.executable, "-m", "tools.newbrief", "--content", str(content), *args],
+                          cwd=content.parent, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    return write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/cited.md": CITED})
+
+
+def test_the_scaffold_has_valid_front_matter_and_the_sections(content):
+    result = new(content, "--slug", "grain-corridor", "--title", "The grain corridor")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("created content/briefs/grain-corridor.md: ")
+    text = (content / "briefs" / "grain-corridor.md").read_text(encoding="utf-8")
+    assert text.splitlines()[:7] == [
+        "Title: The grain corridor",
+        "Slug: grain-corridor",
+        "Summary: What the grain corridor is, who agreed to what, and where it stands (replace this sentence).",
+        "Status: ongoing",
+        "As_of: 2025-04-20",
+        "Date: 2025-04-20",
+        "",
+    ]
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["## In short", "## Background {#background}", "## Where things stand {#where-things-stand}",
+                        "## Timeline"]
+
+
+def test_the_scaffold_passes_make_check_with_one_warning_and_builds(content, build_site):
+    assert new(content, "--slug", "grain-corridor", "--title", "The grain corridor").returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFS_TODAY": "2025-04-20"}
+    env.pop("GITHUB_ACTIONS", None)
+    check = subprocess.run([sys.executable, "-m", "tools.lint", "--content", str(content)], cwd=content.parent,
+                           capture_output=True, text=True, env=env)
+    assert check.returncode == 0
+    assert check.stdout.splitlines() == [
+        "content/briefs/grain-corridor.md:3:1: [warning] summary is still the placeholder from `make new`: "
+        "write one plain sentence about the brief (scaffold)"
+    ]
+    built = build_site({}, env={"BRIEFS_TODAY": "2025-04-20"})  # builds tmp_path, where `content` is
+    assert built.returncode == 0, built.stderr
+    page = built.page("briefs/grain-corridor")
+    assert "<h1>The grain corridor</h1>" in page
+    assert '<h2 id="where-things-stand">Where things stand</h2>' in page
+
+
+def test_it_never_overwrites(content):
+    target = content / "briefs" / "cited.md"
+    before = target.read_bytes()
+    result = new(content, "--slug", "cited", "--title", "Again")
+    assert result.returncode == 1
+    assert result.stderr == "newbrief: content/briefs/cited.md already exists: not overwriting it\n"
+    assert target.read_bytes() == before
+
+
+def test_a_slug_taken_by_a_page_is_refused(content):
+    (content / "pages").mkdir()
+    (content / "pages" / "who.md").write_text("Title: Who's who\nSlug: people\n\nText.\n", encoding="utf-8")
+    result = new(content, "--slug", "people", "--title", "People")
+    assert result.returncode == 1
+    assert result.stderr == "newbrief: slug 'people' is already used by content/pages/who.md\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--slug", "Grain Corridor", "--title", "The grain corridor"),
+     "newbrief: invalid slug 'Grain Corridor': expected lowercase letters and digits joined by single '-'"
+     " (did you mean 'grain-corridor'?)"),
+    (("--slug", "grain--corridor", "--title", "x"),
+     "newbrief: invalid slug 'grain--corridor': expected lowercase letters and digits joined by single '-'"
+     " (did you mean 'grain-corridor'?)"),
+    (("--slug", "", "--title", ""),
+     'newbrief: give a slug and a title: make new SLUG=grain-corridor TITLE="The grain corridor"'),
+    (("--slug", "", "--title", "The grain corridor"), "newbrief: give a slug too, e.g. SLUG=the-grain-corridor"),
+    (("--slug", "grain-corridor", "--title", " "), 'newbrief: give a title too, e.g. TITLE="The grain corridor"'),
+])
+def test_bad_arguments_exit_2_with_a_clear_message(content, args, message):
+    result = new(content, *args)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [message]
+    assert sorted(p.name for p in (content / "briefs").iterdir()) == ["cited.md"]
+
+
+def test_the_clock_is_checked(content):
+    result = new(content, "--slug", "x", "--title", "X", today="20 April 2025")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "newbrief: BRIEFS_TODAY expected an ISO date (YYYY-MM-DD) but received: '20 April 2025'"
+    ]

@@ -1,0 +1,108 @@
+"""The search index (Pagefind, run by the build on the staged site) and the promise
+that the same input gives byte-identical output, index included."""
+
+import json
+
+from tools import search_index
+
+SOURCES = """
+    - id: wire-2025-03-25
+      type: webpage
+      title: A fixture wire story
+      container-title: Fixture Wire
+      issued: 2025-03-25
+      URL: https://example.org/wire
+"""
+
+
+def brief(slug, status, word):
+    return f"""
+    Title: Brief {slug}
+    Slug: {slug}
+    Summary: A fixture brief.
+    Status: {status}
+    As_of: 2025-04-18
+    Date: 2025-04-01
+
+    The {word} was discussed at length [@wire-2025-03-25].
+
+    ## Timeline
+
+    - 2025-04-0{len(slug)}: Something about the {word} happened. [@wire-2025-03-25]
+"""
+
+
+FILES = {
+    "content/sources.yaml": SOURCES,
+    "content/briefs/a.md": brief("a", "agreed", "zeppelin"),
+    "content/briefs/bb.md": brief("bb", "stalled", "harbour"),
+    "content/briefs/ccc.md": brief("ccc", "ongoing", "granary"),
+    "content/briefs/dddd.md": brief("dddd", "signed", "lighthouse"),
+    "content/briefs/eeeee.md": brief("eeeee", "proposed", "orchard"),
+    "content/pages/about.md": "Title: About\nSlug: about\n\nAbout this fixture site.\n",
+}
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(build_site, tmp_path):
+    first = build_site(FILES, output=tmp_path / "one")
+    second = build_site(FILES, output=tmp_path / "two")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    one, two = snapshot(first.output), snapshot(second.output)
+    assert "pagefind/pagefind-entry.json" in one
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_the_index_covers_briefs_and_pages_only(build_site):
+    result = build_site(FILES)
+    assert result.returncode == 0, result.stderr
+    entry = json.loads((result.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # 5 briefs + about + the sources page; not the home page, timeline, search or 404.
+    assert entry["languages"]["en"]["page_count"] == 7
+    assert (result.output / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def filtered_site(folder, order):
+    """A static site of pages tagged with Pagefind filter values, written in `order`."""
+    for i, status in enumerate(order):
+        page = folder / f"p{i}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<!DOCTYPE html><html lang="en"><head><title>Page {i}</title></head><body>'
+            f'<main data-pagefind-body><h1>Page {i}</h1><p data-pagefind-filter="status">{status}</p>'
+            f"<p>Words about the {status} thing.</p></main></body></html>",
+            encoding="utf-8",
+        )
+    return folder
+
+
+STATUSES = ["agreed", "ongoing", "proposed", "signed", "stalled", "expired", "rejected"]
+
+
+def test_filter_indexes_are_canonical_whatever_order_pagefind_writes(tmp_path):
+    sites = [filtered_site(tmp_path / "one", STATUSES), filtered_site(tmp_path / "two", STATUSES)]
+    for site in sites:
+        search_index.build_index(str(site))
+    one, two = snapshot(sites[0] / "pagefind"), snapshot(sites[1] / "pagefind")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    (path,) = (sites[0] / "pagefind" / "filter").glob("*.pf_filter")
+    _, (name, (_, values)) = search_index.parse_exact(search_index.read_data(path), path)
+    assert name == ("text", b"status")
+    assert [v[1][0][1].decode() for v in values] == sorted(STATUSES)
+    entry = json.loads((sites[0] / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert (sites[0] / "pagefind" / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").is_file()
+
+
+def test_cbor_round_trip_is_exact():
+    # ["status", [["agreed", [1, 2, 1000]]]]
+    payload = b"\x82\x66status\x81\x82\x66agreed\x83\x01\x02\x19\x03\xe8"
+    item, end = search_index.cbor_decode(payload)
+    assert end == len(payload)
+    assert item == ("array", [("text", b"status"), ("array", [("array", [
+        ("text", b"agreed"), ("array", [("uint", 1), ("uint", 2), ("uint", 1000)])])])])
+    assert search_index.cbor_encode(item) == payload

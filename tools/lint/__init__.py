@@ -1,0 +1,160 @@
+"""`make check`: lint the Markdown sources and the source registry without a build.
+
+It reports what the build would reject, with the same words (it runs the
+plugins' own checks: front matter, cross-links and their sections, citations,
+sources.yaml, timeline events), plus what only the Markdown shows (see
+`rules.py`): uncited paragraphs, quotes without a citation or not word for word
+in their source's fingerprint, unsafe HTML, unclosed syntax, and briefs whose
+`As_of` is old. Every build runs it first (`tools/build.py`), so a build never
+publishes what `make check` rejects.
+
+Pelican is not imported: the settings file is executed as a plain module and each
+document is converted with Python-Markdown directly, so the whole check takes a
+fraction of a second.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.util
+import os
+import sys
+import types
+from dataclasses import dataclass, field, replace
+
+HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+if os.path.join(HERE, "plugins") not in sys.path:
+    sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+from problems import ERROR, Problem  # noqa: E402
+
+DEFAULT_MAX_AGE_DAYS = 90
+# Rules a build does not run: the age of As_of is a reminder for editors (make check,
+# CI), not something to repeat on every build and live-reload.
+BUILD_SKIPS = ("as-of",)
+CLOCK_ENV = "BRIEFS_TODAY"  # YYYY-MM-DD: the date the lint and `make new` take as today
+
+
+def today() -> datetime.date:
+    value = os.environ.get(CLOCK_ENV)
+    if value:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise SystemExit(f"{CLOCK_ENV} expected an ISO date (YYYY-MM-DD) but received: '{value}'") from None
+    return datetime.date.today()
+
+
+@dataclass
+class Result:
+    problems: list = field(default_factory=list)
+    documents: int = 0
+    quotes: list = field(default_factory=list)  # (path, line, col, status, sources, text)
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level != ERROR]
+
+
+def pure_module(name: str):
+    """Import `package.module` without running `package/__init__.py`.
+
+    A plugin package's `__init__` may import Pelican (0.5 s) for its signals; its
+    pure modules do not need it. The stand-in package is removed again, so a later
+    `import package` (Pelican's plugin loader, in the same process) runs the real one."""
+    package, _, _ = name.partition(".")
+    if package in sys.modules:
+        return importlib.import_module(name)
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(name)
+    stub = types.ModuleType(package)
+    stub.__path__ = list(spec.submodule_search_locations)
+    sys.modules[package] = stub
+    try:
+        return importlib.import_module(name)
+    finally:
+        for key in [k for k in sys.modules if k == package or k.startswith(package + ".")]:
+            del sys.modules[key]
+
+
+def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, max_age_days: int | None = None,
+         on: datetime.date | None = None, skip: tuple = (), quote_log: bool = False) -> Result:
+    """Every problem in the content, sorted; `skip` names rules not to run."""
+    from citations import registry_path
+    from citations.registry import load as load_registry
+    from citations.resolve import resolve_document, uncited
+    from crosslinks import TEMPLATE_IDS
+    from crosslinks.resolve import resolve
+    from briefs.frontmatter import check as check_front_matter
+    from quotes.fingerprint import fingerprints_dir, load_dir
+
+    from . import documents, rules
+
+    settings = documents.load_settings(settings_file, content)
+    project = os.path.dirname(settings["PATH"])
+    result = Result()
+    problems: list[Problem] = []
+    plugins = set(settings["PLUGINS"])
+
+    shown, real = registry_path(settings)
+    registry = load_registry(real, shown)
+    problems += registry.problems
+    folder = fingerprints_dir(settings)
+    prints, fp_problems = load_dir(folder, os.path.relpath(folder, project).replace(os.sep, "/"))
+    problems += fp_problems
+    for key in sorted(prints):
+        if key not in registry.sources and registry.sources:
+            fp_shown = os.path.relpath(os.path.join(folder, f"{key}.json"), project).replace(os.sep, "/")
+            problems.append(Problem(fp_shown, 1, 1, ERROR, f"fingerprint of unknown source '{key}'", "fingerprint"))
+
+    docs = documents.discover(settings)
+    result.documents = len(docs)
+    md = documents.markdown_converter(settings)
+    readable = []
+    for doc in docs:
+        documents.read(doc)
+        if not doc.readable:
+            continue
+        readable.append(doc)
+        doc.problems += check_front_matter(doc.source_file, doc.header, doc.kind)
+        documents.convert(doc, md)
+
+    if "crosslinks" in plugins:
+        by_file = {doc.source_file: doc for doc in readable}
+        for problem in resolve(readable, TEMPLATE_IDS):
+            doc = by_file.get(problem.path)
+            if problem.message.startswith("duplicate slug") and doc and "slug" in doc.header:
+                problem = replace(problem, line=doc.header["slug"][1])  # point at the `Slug:` line
+            problems.append(problem)
+    if "citations" in plugins:
+        cited = set()
+        for doc in readable:
+            problems += resolve_document(doc, registry.sources)
+            cited.update(entry["id"] for entry in doc.sources_list)
+        problems += uncited(registry, cited)
+    if "timeline" in plugins:
+        events = pure_module("timeline.events")
+        for doc in readable:
+            if doc.kind == "brief":
+                problems += events.parse(doc._content, doc.source_file, lambda doc=doc: doc.text).problems
+
+    log = [] if quote_log else None
+    when = on or today()
+    max_age = max_age_days if max_age_days is not None else int(settings.get("LINT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
+    for doc in readable:
+        rules.check_blocks(doc, prints, log)
+        rules.check_html(doc)
+        rules.check_scaffold(doc)
+        if "as-of" not in skip:
+            rules.check_as_of(doc, when, max_age)
+    for doc in docs:
+        problems += doc.problems
+    result.problems = sorted({p for p in problems if p.rule not in skip})
+    result.quotes = log or []
+    return result

@@ -1,0 +1,72 @@
+"""`make check` / `python -m tools.lint [FILE ...]`
+
+Prints one line per problem, `path:line:col: [level] message (rule)` (yamllint's
+layout, which editors and `grep` understand), or GitHub annotations when
+GITHUB_ACTIONS=true. FILEs limit the report to those files; the whole content is
+still read, since cross-links and citations need it.
+
+Exit status: 0 no problems or only warnings; 1 errors; 2 warnings with --strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from problems import format_problems
+
+from . import HERE, lint
+
+
+def main(argv=None) -> int:
+    started = time.monotonic()
+    parser = argparse.ArgumentParser(prog="python -m tools.lint", description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", help="report only problems in these files")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 2)")
+    parser.add_argument("--settings", help="settings file (default: pelicanconf.py here, else the project's)")
+    parser.add_argument("--content", help="content folder instead of the settings' PATH")
+    parser.add_argument("--max-age-days", type=int, metavar="N",
+                        help="warn when a brief's As_of is older than N days (default: LINT_MAX_AGE_DAYS)")
+    parser.add_argument("--format", choices=("auto", "text", "github"), default="auto",
+                        help="auto: GitHub annotations when GITHUB_ACTIONS=true, else text")
+    parser.add_argument("--quotes", action="store_true",
+                        help="also list every quote and whether it was checked against its source")
+    args = parser.parse_args(argv)
+
+    settings = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py")
+                                 else os.path.join(HERE, "pelicanconf.py"))
+    if not os.path.isfile(settings):
+        print(f"check: settings file not found: {settings}", file=sys.stderr)
+        return 1
+    result = lint(settings, args.content, max_age_days=args.max_age_days, quote_log=args.quotes)
+    problems = result.problems
+    if args.files:
+        wanted = {os.path.normpath(os.path.relpath(f)) for f in args.files}
+        problems = [p for p in problems if os.path.normpath(p.path) in wanted]
+
+    if args.format == "github":
+        os.environ["GITHUB_ACTIONS"] = "true"
+    elif args.format == "text":
+        os.environ.pop("GITHUB_ACTIONS", None)
+    if problems:
+        print(format_problems(problems))
+    if args.quotes:
+        for path, line, col, status, sources, text in result.quotes:
+            print(f"{path}:{line}:{col}: {status} [{sources}] \u201c{' '.join(text.split())}\u201d")
+
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    elapsed = time.monotonic() - started
+    print(f"check: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+          f"in {result.documents} documents ({elapsed:.2f}s)", file=sys.stderr)
+    if errors:
+        return 1
+    if warnings and args.strict:
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The site's settings and Markdown documents, read without Pelican.
+
+`Document` stands in for Pelican's content object with just what the plugins'
+pure resolve functions use (slug, title, metadata, `_content`, `source_file`,
+`relative_source_path`), so the lint runs the build's own checks on the same HTML
+the build would make: the Markdown is converted with the settings' extensions and
+the project's two syntax extensions, exactly as Pelican's reader does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+from dataclasses import dataclass, field
+
+from briefs.frontmatter import read_header
+from problems import ERROR, Problem
+
+from . import blocks as blocks_module
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def load_settings(settings_file: str, content: str | None = None) -> dict:
+    """The settings module's upper-case names, with PATH absolute (or `content`)."""
+    values = runpy.run_path(os.path.abspath(settings_file))
+    settings = {k: v for k, v in values.items() if k.isupper()}
+    base = os.path.dirname(os.path.abspath(settings_file))
+    path = content or settings.get("PATH") or base
+    settings["PATH"] = os.path.abspath(os.path.join(base, path))
+    settings.setdefault("ARTICLE_PATHS", [""])
+    settings.setdefault("PAGE_PATHS", ["pages"])
+    settings.setdefault("PLUGINS", [])
+    return settings
+
+
+@dataclass
+class Document:
+    source_path: str  # absolute
+    source_file: str  # as shown in messages: relative to the project root (content/briefs/x.md)
+    relative_source_path: str  # relative to PATH, as Pelican's `{filename}` wants it
+    kind: str  # brief | page
+    text: str = ""
+    lines: list = field(default_factory=list)
+    header: dict = field(default_factory=dict)
+    body_start: int = 0
+    blocks: list = field(default_factory=list)
+    slug: str = ""
+    title: str = ""
+    metadata: dict = field(default_factory=dict)
+    _content: str = ""
+    problems: list = field(default_factory=list)
+    readable: bool = True
+
+    def problem(self, line, col, message, rule, level=ERROR):
+        self.problems.append(Problem(self.source_file, line, col, level, message, rule))
+
+    def field(self, name: str) -> str:
+        return self.header.get(name, ("", 0))[0]
+
+
+def discover(settings: dict) -> list[Document]:
+    """Every Markdown brief (ARTICLE_PATHS) and page (PAGE_PATHS), briefs first, by path."""
+    root = settings["PATH"]
+    project = os.path.dirname(root)
+    found, seen = [], set()
+    for kind, setting in (("page", "PAGE_PATHS"), ("brief", "ARTICLE_PATHS")):
+        for sub in settings[setting]:
+            top = os.path.join(root, sub)
+            for folder, dirs, files in os.walk(top):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    path = os.path.join(folder, name)
+                    if name.startswith(".") or not name.endswith(MARKDOWN_SUFFIXES) or path in seen:
+                        continue
+                    seen.add(path)
+                    found.append(Document(
+                        source_path=path,
+                        source_file=os.path.relpath(path, project).replace(os.sep, "/"),
+                        relative_source_path=os.path.relpath(path, root).replace(os.sep, "/"),
+                        kind=kind,
+                    ))
+    return sorted(found, key=lambda d: (d.kind != "brief", d.source_file))
+
+
+def read(doc: Document) -> None:
+    """Decode the file (reporting a BOM or invalid UTF-8), parse header and blocks."""
+    with open(doc.source_path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"\xef\xbb\xbf"):
+        doc.problem(1, 1, "file starts with a byte order mark (BOM): save it as UTF-8 without BOM", "encoding")
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = data[: e.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        doc.problem(line, col, f"not valid UTF-8 (byte 0x{data[e.start]:02x}): save the file as UTF-8", "encoding")
+        doc.readable = False
+        return
+    doc.text = text.replace("\r\n", "\n").replace("\r", "\n")
+    doc.lines = doc.text.split("\n")
+    doc.header = read_header(doc.text)
+    doc.body_start = blocks_module.body_start(doc.lines)
+    doc.blocks = blocks_module.scan(doc.lines, doc.body_start)
+    doc.title = doc.field("title")
+    doc.slug = doc.field("slug") or slugify(doc.title) or os.path.splitext(os.path.basename(doc.source_path))[0]
+    status = doc.field("status")
+    doc.metadata = {"summary": doc.field("summary"), "as_of": doc.field("as_of")}
+    if status and status.lower() not in ("published", "draft", "hidden", "skip"):
+        doc.metadata["brief_status"] = status
+
+
+def slugify(title: str) -> str:
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    return toc_slugify(title, "-")
+
+
+def markdown_converter(settings: dict):
+    """A Markdown instance configured as Pelican's reader configures it, with the
+    extensions the crosslinks and citations plugins add at `initialized`."""
+    from markdown import Markdown
+
+    from citations.markdown_ext import CitationExtension
+    from crosslinks.markdown_ext import CrossLinkExtension
+
+    config = dict(settings.get("MARKDOWN") or {})
+    configs = dict(config.get("extension_configs") or {})
+    extensions = list(config.get("extensions") or [])
+    plugins = set(settings["PLUGINS"])
+    if "crosslinks" in plugins:
+        extensions.insert(0, CrossLinkExtension())
+    if "citations" in plugins:
+        extensions.insert(1 if "crosslinks" in plugins else 0, CitationExtension())
+    for name in configs:
+        if name not in extensions:
+            extensions.append(name)
+    if "markdown.extensions.meta" not in extensions:
+        extensions.append("markdown.extensions.meta")
+    # Instances, not names: Markdown looks a name up among every installed package's
+    # entry points first, which costs more than converting all the briefs.
+    built = [_extension(e, configs.get(e, {})) if isinstance(e, str) else e for e in extensions]
+    return Markdown(**{**config, "extensions": built, "extension_configs": {}})
+
+
+def _extension(name: str, config: dict):
+    """'package.module' (its makeExtension) or 'package.module:Class', as Markdown resolves dotted names."""
+    import importlib
+
+    module_name, _, class_name = name.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, class_name)(**config) if class_name else module.makeExtension(**config)
+
+
+def convert(doc: Document, md) -> None:
+    md.reset()
+    doc._content = md.convert(doc.text)

@@ -1,0 +1,140 @@
+"""`make new SLUG=grain-corridor TITLE="The grain corridor"`: start a brief.
+
+Writes content/briefs/<slug>.md with valid front matter (status `ongoing`, Date and
+As_of today) and the sections every brief has, each with a note (an HTML comment,
+not shown on the page) on what goes there. It builds and passes `make check` as
+it is; the one warning left is the summary, until it is rewritten.
+
+"Today" is the BRIEFS_TODAY environment variable (YYYY-MM-DD) when set, else the
+system date. Never overwrites a file.
+
+Exit status: 0 created; 1 the file exists or the slug is taken; 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(HERE, "plugins"))
+
+from briefs.frontmatter import SLUG_RE  # noqa: E402
+
+from tools.lint import today  # noqa: E402
+from tools.lint.rules import SCAFFOLD_MARK as PLACEHOLDER  # noqa: E402  (make check warns while it is there)
+
+TEMPLATE = """\
+Title: {title}
+Slug: {slug}
+Summary: What {topic} is, who agreed to what, and where it stands {placeholder}.
+Status: ongoing
+As_of: {today}
+Date: {today}
+
+## In short
+
+<!-- Two to four sentences for a reader in a hurry: what happened, who agreed to or refused
+what, and where things stand on the As_of date. Every paragraph needs a citation, e.g.
+[@wapo-2025-04-18] or [@key, para. 4]: the keys are the ids in content/sources.yaml.
+Link other briefs with [[slug]] or [[slug#section|text]].
+Summary: one plain sentence, no Markdown. Status: proposed, agreed, signed, in-force,
+ongoing, stalled, expired, rejected or disputed. Date: when the topic began. As_of: the
+date the facts are current to. Add `Tags: a, b` if useful. -->
+
+## Background {{#background}}
+
+<!-- How it came about. Attribute contested claims ("Moscow says...", "Kyiv counts...").
+Quotes: a phrase or one sentence, word for word, in quotation marks, with the speaker
+named and a citation in the same sentence. -->
+
+## Where things stand {{#where-things-stand}}
+
+<!-- What each side has said or done since, as of As_of. Where sources disagree, give
+each version with its own citation. Events after As_of go in a dated, cited
+"What happened next" section, or not at all. -->
+
+## Timeline
+
+<!-- One event per line, oldest first, each starting with an ISO date and a colon:
+- 2025-03-18: Trump and Putin speak by phone. [@key] -->
+"""
+
+
+def scaffold(slug: str, title: str, day: str) -> str:
+    topic = title[0].lower() + title[1:] if title[:4].lower() == "the " else title
+    return TEMPLATE.format(slug=slug, title=title, topic=topic, today=day, placeholder=PLACEHOLDER)
+
+
+def suggest_slug(text: str) -> str:
+    from markdown.extensions.toc import slugify
+
+    return slugify(text, "-")
+
+
+def taken_slugs(content: str) -> dict[str, str]:
+    """{slug: file} of every brief and page, from their front matter."""
+    from briefs.frontmatter import read_header
+
+    slugs = {}
+    for sub in ("briefs", "pages"):
+        folder = os.path.join(content, sub)
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+            if name.endswith(".md"):
+                with open(os.path.join(folder, name), encoding="utf-8-sig", errors="replace") as f:
+                    slug = read_header(f.read()).get("slug", ("", 0))[0] or name[:-3]
+                slugs.setdefault(slug, os.path.relpath(os.path.join(folder, name)))
+    return slugs
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="newbrief", description=__doc__.splitlines()[0])
+    parser.add_argument("--slug", default="", help="lowercase words joined by '-': the brief's URL and file name")
+    parser.add_argument("--title", default="", help="the brief's title")
+    parser.add_argument("--content", default=os.path.join(HERE, "content"), help="content folder (default: content/)")
+    args = parser.parse_args(argv)
+    slug, title = args.slug.strip(), " ".join(args.title.split())
+
+    def usage(message):
+        print(f"newbrief: {message}", file=sys.stderr)
+        return 2
+
+    if not slug and not title:
+        return usage('give a slug and a title: make new SLUG=grain-corridor TITLE="The grain corridor"')
+    if not slug:
+        return usage(f"give a slug too, e.g. SLUG={suggest_slug(title)}")
+    if not SLUG_RE.match(slug):
+        hint = suggest_slug(slug)
+        return usage(f"invalid slug '{slug}': expected lowercase letters and digits joined by single '-'"
+                     + (f" (did you mean '{hint}'?)" if hint and SLUG_RE.match(hint) else ""))
+    if not title:
+        return usage('give a title too, e.g. TITLE="The grain corridor"')
+    try:
+        day = today().isoformat()
+    except SystemExit as e:
+        return usage(str(e))
+
+    path = os.path.join(args.content, "briefs", f"{slug}.md")
+    shown = os.path.relpath(path)
+    if os.path.exists(path):
+        print(f"newbrief: {shown} already exists: not overwriting it", file=sys.stderr)
+        return 1
+    taken = taken_slugs(args.content)
+    if slug in taken:
+        print(f"newbrief: slug '{slug}' is already used by {taken[slug]}", file=sys.stderr)
+        return 1
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8") as f:
+            f.write(scaffold(slug, title, day))
+    except FileExistsError:
+        print(f"newbrief: {shown} already exists: not overwriting it", file=sys.stderr)
+        return 1
+    print(f"created {shown}: write the summary and the sections, then run `make check` "
+          "(or `make devserver` for a live preview)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
