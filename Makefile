@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 OUTPUTDIR ?= output
 PORT ?= 8000
 SITE ?= $(OUTPUTDIR)
-FORMAT ?= text
+FORMAT ?= auto
 
 .PHONY: html publish serve devserver clean test check linkcheck new fingerprint bench venv
 
@@ -39,13 +39,13 @@ check: $(STAMP)
 	$(PY) -m tools.lint $(if $(STRICT),--strict)
 
 linkcheck: $(STAMP)
-	$(PY) -m tools.linkcheck $(SITE) --format $(FORMAT) $(if $(EXTERNAL),--external)
+	$(PY) -m tools.linkcheck $(SITE) --format $(FORMAT) $(if $(EXTERNAL),--external) $(LINKCHECK_ARGS)
 
 new: $(STAMP)
 	$(PY) -m tools.newbrief --slug "$(SLUG)" --title "$(TITLE)"
 
 fingerprint: $(STAMP)
-	$(PY) -m tools.fingerprint --source "$(SOURCE)" --file "$(FILE)"
+	$(PY) -m tools.fingerprint --source "$(SOURCE)" --file "$(FILE)" $(if $(START),--start-at "$(START)")
 
 bench: $(STAMP)
 	$(PY) -m bench $(if $(N),--n $(N))

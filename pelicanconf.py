@@ -16,9 +16,10 @@ SITE_DESCRIPTION = (
 )
 SITEURL = ""
 RELATIVE_URLS = True
-# Where "Edit this page" and "Last changed" link to; override for a fork.
-REPOSITORY_URL = "https://github.com/explainer-desk/ukraine-talks-briefs"
-REPOSITORY_BRANCH = "main"
+# Where "Edit this page" and "Last changed" link to. CI sets REPOSITORY_URL from the
+# repository it runs in (see .github/workflows/); a fork needs no edit here.
+REPOSITORY_URL = os.environ.get("REPOSITORY_URL", "https://github.com/explainer-desk/ukraine-talks-briefs")
+REPOSITORY_BRANCH = os.environ.get("REPOSITORY_BRANCH", "main")
 # `make check` warns when a brief's As_of is older than this many days (a reminder to
 # review it; `--max-age-days N` overrides). Briefs whose status is expired or rejected are left alone.
 LINT_MAX_AGE_DAYS = 90
@@ -79,7 +80,7 @@ FORMATTED_FIELDS = []
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 # Order matters: each plugin's all_generators_finalized step sees the work of those before it.
 # `speed` first: its all_generators_finalized step fixes each document's URL before the others run.
-PLUGINS = ["speed", "problems", "briefs", "crosslinks", "citations", "quotes", "history", "timeline", "sourcespage", "topicgraph", "sitemap"]
+PLUGINS = ["speed", "problems", "briefs", "sanitize", "crosslinks", "citations", "quotes", "history", "timeline", "sourcespage", "topicgraph", "sitemap"]
 
 DELETE_OUTPUT_DIRECTORY = True
 # The content cache (reader layer: the HTML of each Markdown file, by its hash). The

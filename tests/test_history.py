@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from bs4 import BeautifulSoup
 
 from history import NOT_COMMITTED, SHALLOW, annotate
 from history import git as history_git
@@ -139,15 +140,22 @@ def test_the_page_shows_the_edit_link_the_last_change_and_the_history(repo, buil
     assert result.returncode == 0, result.stderr
     head = git(repo, "log", "-1", "--format=%H").strip()
     alpha = result.page("briefs/alpha")
-    assert ('<a href="https://github.com/explainer-desk/ukraine-talks-briefs/edit/main/content/briefs/alpha.md">'
-            "Edit this page</a>") in alpha
-    assert (f'<p>Last changed <time datetime="2025-04-18">18 April 2025</time> in '
-            f'<a href="https://github.com/explainer-desk/ukraine-talks-briefs/commit/{head}"><code>{head[:7]}</code>'
-            "</a></p>") in alpha
-    assert "Page history (2 changes)" in alpha and "Alpha: correct the date" in alpha
-    gamma = result.page("briefs/gamma")
-    assert '<p class="history-note">Not yet committed</p>' in gamma
-    assert "Last changed" not in gamma
+    meta = BeautifulSoup(alpha, "lxml").select_one("footer.page-meta")
+    repo_url = "https://github.com/explainer-desk/ukraine-talks-briefs"
+    edit = meta.find("a", string="Edit this page")
+    assert edit["href"] == f"{repo_url}/edit/main/content/briefs/alpha.md"
+    changed = meta.find_all("p")[1]
+    assert " ".join(changed.get_text().split()) == f"Last changed 18 April 2025 in {head[:7]}"
+    assert changed.time["datetime"] == "2025-04-18"
+    assert changed.a["href"] == f"{repo_url}/commit/{head}"
+    assert meta.details.summary.get_text() == "Page history (2 changes)"
+    assert [" ".join(li.get_text().split()) for li in meta.details.find_all("li")] == [
+        f"18 April 2025 {head[:7]} Alpha: correct the date",
+        f"17 April 2025 {git(repo, 'log', '-1', '--format=%h', 'HEAD~1').strip()[:7]} Add alpha and beta",
+    ]
+    gamma = BeautifulSoup(result.page("briefs/gamma"), "lxml").select_one("footer.page-meta")
+    assert gamma.select_one("p.history-note").get_text() == "Not yet committed"
+    assert "Last changed" not in gamma.get_text()
     # the same commit gives the same pages, whenever it is built
     again = build_site({}, output=repo / "output2", env={"BRIEFS_TODAY": "2026-01-01"})
     assert again.page("briefs/alpha") == alpha

@@ -62,7 +62,8 @@ def prepare(generators):
         project_root = os.path.dirname(doc.settings["PATH"])
         doc.source_file = os.path.relpath(doc.source_path, project_root).replace(os.sep, "/")
         kind = "brief" if doc.__class__.__name__ == "Article" else "page"
-        with open(doc.source_path, encoding="utf-8") as f:
+        # errors="replace": a file that is not UTF-8 is already a located problem (plugins/speed).
+        with open(doc.source_path, encoding="utf-8", errors="replace") as f:
             header = read_header(f.read())
         for problem in check(doc.source_file, header, kind):
             report(problem)

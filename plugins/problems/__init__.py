@@ -87,6 +87,41 @@ def _reset(_pelican) -> None:
     _collected.clear()
 
 
+# --- Problems found while reading --------------------------------------------------
+# A Markdown extension sees one document inside Pelican's reader, and the content
+# cache keeps the reader's result. So a problem found there is written into the
+# document's metadata (META_KEY: one `line:col:level:rule:message` string each) and
+# reported from it in `all_generators_finalized`, for a cached document as for a new one.
+
+META_KEY = "build_problems"
+
+
+def encode(line: int, col: int, level: str, rule: str, message: str) -> str:
+    return f"{line}:{col}:{level}:{rule}:{message}"
+
+
+def decode(value) -> list[tuple[int, int, str, str, str]]:
+    """The (line, col, level, rule, message) encoded in a metadata value (str or list)."""
+    out = []
+    for item in [value] if isinstance(value, str) else list(value or []):
+        line, col, level, rule, message = str(item).split(":", 4)
+        out.append((int(line), int(col), level, rule, message))
+    return out
+
+
+def _report_read_problems(generators) -> None:
+    from briefs import all_documents
+
+    for doc in all_documents(generators):
+        found = doc.metadata.get(META_KEY)
+        if not found:
+            continue
+        root = os.path.dirname(doc.settings["PATH"])
+        path = os.path.relpath(doc.source_path, root).replace(os.sep, "/")
+        for line, col, level, rule, message in decode(found):
+            report(Problem(path, line, col, level, message, rule))
+
+
 def _fail_if_errors(_pelican):
     # Warnings are printed by the build tool once the build is done, beside the errors' format.
     errors = [p for p in set(_collected) if p.level == ERROR]
@@ -95,9 +130,12 @@ def _fail_if_errors(_pelican):
 
 
 def register():
-    """Uses `initialized` to start each build with an empty list, and `get_writer`
-    (sent after `all_generators_finalized`, before any page is written) to fail."""
+    """Uses `initialized` to start each build with an empty list,
+    `all_generators_finalized` to report problems the reader stage left in documents'
+    metadata, and `get_writer` (sent after `all_generators_finalized`, before any page
+    is written) to fail."""
     from pelican import signals
 
     signals.initialized.connect(_reset)
+    signals.all_generators_finalized.connect(_report_read_problems)
     signals.get_writer.connect(_fail_if_errors)

@@ -23,7 +23,6 @@ import logging
 import os
 
 from .fingerprint import fingerprints_dir, load_dir
-from .html import mark_verified
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,8 @@ def _explained_at(documents, setting: str | None):
 
 def mark_all(generators):
     from briefs import all_documents
+
+    from .html import mark_verified
 
     if not generators:
         return

@@ -26,7 +26,7 @@ TAG_NAME_RE = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w-]*)")
 SOURCE_KEY_RE = re.compile(r'href="#source-([^"]+)"')
 BLOCK_TAGS = {
     "p", "li", "ul", "ol", "div", "section", "article", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "tr", "td", "th", "dd", "dt", "dl", "figure", "figcaption", "pre", "hr", "br", "details", "summary",
+    "table", "tr", "td", "th", "dd", "dt", "dl", "figure", "figcaption", "pre", "hr", "details", "summary",
 }
 VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area", "embed", "track"}
 

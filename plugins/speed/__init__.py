@@ -17,7 +17,8 @@ Signals:
 - `page_generator_init`: both generators know their files: start the workers.
 - `all_generators_finalized` (connected first, so later plugins get cheap URLs):
   freeze URLs; the workers are done.
-- `get_writer`: the writer that reuses pages.
+- `get_writer`: the writer that reuses pages (and applies other plugins' page
+  filters, `ReusingWriter.filters`).
 - `finalized`: keep the pages this build used, drop the rest.
 
 Settings: SPEED_WORKERS (processes reading Markdown on a cold build; default: the
@@ -103,7 +104,7 @@ def freeze_urls(generators) -> None:
 
 
 def get_writer(_pelican):
-    return ReusingWriter if ReusingWriter.store is not None else None
+    return ReusingWriter
 
 
 def commit(_pelican) -> None:

@@ -22,6 +22,8 @@ from markdown import Markdown
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 from pelican.utils import pelican_open
 
+from problems import META_KEY
+
 log = logging.getLogger(__name__)
 
 MIN_FILES = 40  # below this a pool costs more than it saves
@@ -32,12 +34,48 @@ _worker_settings: dict | None = None
 
 
 def convert(md: Markdown, path: str) -> tuple[str, dict]:
-    """(html, Meta as written) for one file with a reusable Markdown object."""
+    """(html, Meta as written) for one file with a reusable Markdown object.
+
+    A file that is not UTF-8, or nested too deeply for Python-Markdown's recursion,
+    gives no HTML and a located problem (see `problems.META_KEY`) instead of an
+    exception Pelican would log without a line number."""
     md.reset()
-    with pelican_open(path) as text:
-        html = md.convert(text)
+    try:
+        with pelican_open(path) as text:
+            html = md.convert(text)
+    except UnicodeDecodeError as e:
+        return _unreadable(path, e)
+    except RecursionError:
+        md.reset()
+        return _refused(path, 1, 1, "size", "too deeply nested to convert: flatten the nested lists or quotes")
     meta = getattr(md, "Meta", None) or {}
     return html, {key: list(values) for key, values in meta.items()}
+
+
+def _refused(path: str, line: int, col: int, rule: str, message: str, text: str | None = None) -> tuple[str, dict]:
+    """No HTML; the front matter as written (so the document keeps its title and slug)
+    and the problem."""
+    from briefs.frontmatter import read_header
+    from problems import encode
+
+    if text is None:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+    meta = {key: [value] for key, (value, _line) in read_header(text).items()}
+    meta[META_KEY] = [encode(line, col, "error", rule, message)]
+    return "", meta
+
+
+def _unreadable(path: str, error: UnicodeDecodeError) -> tuple[str, dict]:
+    with open(path, "rb") as f:
+        data = f.read()
+    start = error.start
+    line = data.count(b"\n", 0, start) + 1
+    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    bad = data[start : start + 1].hex()
+    return _refused(path, line, col, "encoding",
+                    f"not UTF-8 text (byte 0x{bad} cannot be read): save the file as UTF-8",
+                    data.decode("utf-8", "replace"))
 
 
 class SharedMarkdownReader(MarkdownReader):
@@ -55,6 +93,8 @@ class SharedMarkdownReader(MarkdownReader):
             if self._body_md is None:
                 self._body_md = Markdown(**self.settings["MARKDOWN"])
             done = convert(self._body_md, source_path)
+            if not done[0] and done[1].get(META_KEY):
+                self._body_md = None  # after an error, start the next file afresh
         html, meta = done
         return html, self._parse_metadata(meta)
 

@@ -229,13 +229,18 @@ class PageStore:
 
 
 class _Tee:
-    """A file opened by the writer, remembering what was written to it."""
+    """A file opened by the writer for a page: the page filters apply to what is
+    written, and it is remembered (for the page store)."""
 
-    def __init__(self, f):
+    def __init__(self, f, name: str, filters):
         self.f = f
+        self.name = name
+        self.filters = filters
         self.parts: list[str] = []
 
     def write(self, text):
+        for page_filter in self.filters:
+            text = page_filter(text, self.name)
         self.parts.append(text)
         return self.f.write(text)
 
@@ -247,19 +252,22 @@ class _Tee:
 
 
 class ReusingWriter(Writer):
-    """Pelican's Writer, which reuses a brief's or page's last HTML when its key matches."""
+    """Pelican's Writer, which reuses a page's last HTML when its key matches, and
+    passes each rendered page through `filters` (functions (html, output name) -> html
+    that other plugins add, such as sanitize's rel on external links)."""
 
     store: PageStore | None = None  # set by the plugin for each build
+    filters: list = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._tee: _Tee | None = None
-        self._capture = False
+        self._capture: str | None = None  # the page being rendered
 
     def _open_w(self, filename, encoding, override=False):
         f = super()._open_w(filename, encoding, override)
-        if self._capture:
-            self._tee = _Tee(f)
+        if self._capture is not None:
+            self._tee = _Tee(f, self._capture, self.filters)
             return self._tee
         return f
 
@@ -269,18 +277,15 @@ class ReusingWriter(Writer):
         if paginated is None:  # as Writer.write_file decides whether to paginate
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}} or None
         paginates = bool(paginated) and template_name in self.settings.get("PAGINATED_TEMPLATES", {})
-        if not name or store is None or paginates:
-            return super().write_file(name, template, context, relative_urls, paginated,
-                                      template_name, override_output, url, **kwargs)
-        key = store.key(template, name, relative_urls, context, kwargs)
+        key = None if not name or store is None or paginates else store.key(template, name, relative_urls, context, kwargs)
         data = store.get(key) if key else None
         if data is None:
-            self._capture, self._tee = True, None
+            self._capture, self._tee = name or "", None
             try:
                 super().write_file(name, template, context, relative_urls, paginated,
                                    template_name, override_output, url, **kwargs)
             finally:
-                self._capture = False
+                self._capture = None
             if key and self._tee is not None:
                 store.put(key, "".join(self._tee.parts), sanitised_join(self.output_path, name))
             return None

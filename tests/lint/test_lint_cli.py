@@ -118,3 +118,21 @@ def test_the_real_content_passes_with_warnings_at_most_and_quickly():
     assert all(": [warning] " in line for line in result.lines), result.stdout
     # `make check` is meant to take well under a second; allow for a loaded CI machine.
     assert elapsed < 3, f"make check took {elapsed:.2f}s"
+
+
+def test_without_the_sanitize_plugin_the_lint_still_refuses_unsafe_html(tmp_path):
+    from tools.lint import documents, rules
+
+    path = tmp_path / "x.md"
+    path.write_text("Title: X\n\nA <span onclick=\"f()\">b</span> [c](javascript:alert(1)) `<script>` d.\n\n"
+                    "<iframe src=\"https://example.org\"></iframe>\n\n```\n<script>\n```\n", encoding="utf-8")
+    doc = documents.Document(str(path), "content/briefs/x.md", "briefs/x.md", "brief")
+    documents.read(doc)
+    rules.check_html(doc)
+    assert [p.format() for p in doc.problems] == [
+        "content/briefs/x.md:5:1: [error] raw <iframe> is not allowed: the site makes no third-party requests; "
+        "link to the page instead (html)",
+        "content/briefs/x.md:3:9: [error] event-handler attribute 'onclick' is not allowed: the site runs only its "
+        "own scripts (html)",
+        "content/briefs/x.md:3:36: [error] 'javascript:' URLs are not allowed: link to a web page (https://...) (html)",
+    ]

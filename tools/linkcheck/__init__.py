@@ -10,9 +10,18 @@ Problems in pages our build made are reported at the Markdown line that produced
 Layout: scan (one page) -> checks (the whole site) -> external (network) -> sourcemap (where to
 report) -> report (formats) -> cli (the only place that prints and exits). docs/linkcheck.md.
 """
-from .checks import Options
-from .external import ExternalConfig
 from .problem import CODES, Problem
-from .run import Outcome, check_site
 
 __all__ = ["CODES", "ExternalConfig", "Options", "Outcome", "Problem", "check_site"]
+_LAZY = {"ExternalConfig": ".external", "Options": ".checks", "Outcome": ".run",
+         "check_site": ".run"}
+
+
+def __getattr__(name: str):
+    # `python -m tools.linkcheck` imports this package first; loading the HTTP machinery only
+    # when it is used keeps start-up short for the offline check.
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

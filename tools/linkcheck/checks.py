@@ -11,11 +11,8 @@ located where an author can fix them.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Optional, Union
 from urllib.parse import unquote
@@ -305,6 +302,10 @@ def check_pages(site: Path, options: Options = Options()) -> SiteReport:
         # platform has it (the checker is sent once per worker, by the initializer).
         size = max(1, len(paths) // (jobs * 4) + 1)
         chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+        from multiprocessing import get_all_start_methods, get_context
+
         methods = get_all_start_methods()
         context = get_context("fork" if "fork" in methods else None)
         try:

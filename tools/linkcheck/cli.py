@@ -13,7 +13,6 @@ from pathlib import Path
 
 from . import report
 from .checks import Options
-from .external import ExternalConfig
 from .run import check_site
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -96,6 +95,8 @@ def main(argv=None) -> int:
                       jobs=args.jobs)
     external = None
     if args.external:
+        from .external import ExternalConfig  # only now: urllib, ssl and http.client are slow
+
         external = ExternalConfig(timeout=args.timeout, retries=args.retries,
                                   max_time=args.max_time, per_host=args.per_host,
                                   allow_hosts=allow)

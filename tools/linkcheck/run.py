@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .cache import LinkCache
 from .checks import Finding, Options, check_pages
-from .external import BROKEN, LOOP, OK, ExternalChecker, ExternalConfig
 from .problem import Problem
 from .sourcemap import SourceMap, display_path, to_problems
-from .sources import read_sources
-from .urls import external_problem, is_private_host, scheme_of
+from .urls import external_problem, host_of, is_private_host, scheme_of
 
 
 @dataclass
@@ -26,7 +23,7 @@ class Outcome:
 
 
 def check_site(site: Path, options: Options = Options(), content_root: Path = Path("content"),
-               external: Optional[ExternalConfig] = None,
+               external=None,
                cache_path: Optional[Path] = Path(".cache/linkcheck/external.json"),
                cache_ttl: float = 86400.0, cwd: Optional[Path] = None) -> Outcome:
     cwd = cwd or Path.cwd()
@@ -35,7 +32,11 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
     findings = report.findings
     extra: list = []
     asked = 0
-    if external is not None:
+    if external is not None:  # an ExternalConfig: ask the network too
+        from .cache import LinkCache
+        from .external import ExternalChecker
+        from .sources import read_sources
+
         checker = ExternalChecker(external, LinkCache(cache_path, cache_ttl))
         sources_path = content_root / "sources.yaml"
         more, extra, asked = _external(report, read_sources(sources_path),
@@ -45,8 +46,10 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
     return Outcome(problems, sorted(report.pages), report.links, asked)
 
 
-def _external(report, sources, sources_shown: str, checker: ExternalChecker, options: Options):
+def _external(report, sources, sources_shown: str, checker, options: Options):
     """(page findings, sources.yaml problems, URLs asked) for the external URLs."""
+    from .external import BROKEN, LOOP, OK
+
     yaml_problems: list = []
     archive_of: dict = {}
     yaml_urls: list = []
@@ -103,9 +106,7 @@ def _offline_problem(url: str, options: Options):
     why = external_problem(url)
     if why:
         return "malformed-url", f"'{url}' {why}"
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     if is_private_host(host) and host not in options.allow_hosts:
         return "private-host", f"'{url}' points to {host}, a private or local address"
     return None

@@ -62,7 +62,7 @@ class Ref:
     url: Optional[str]  # None: a placeholder link that never got an href
     kind: str  # "link" (something a reader follows) or "asset" (something the page loads)
     role: str  # "", "xref" or "cite" (a.xref, a.cite-ref of our HTML contract)
-    tag: str  # "" when not known yet (plain links: <a> or <area>)
+    tag: str  # "" for plain links (the element is looked up only if needed)
     attr: str
     xp: int  # which XPath found it (PLAIN_LINKS ...) ...
     elem: int  # ... and its index in that XPath's result: enough to find the element again
@@ -88,7 +88,7 @@ class PageInfo:
     path: str  # relative to the site root, forward slashes
     ids: frozenset = frozenset()
     source_file: Optional[str] = None
-    links: list = field(default_factory=list)  # URLs of plain <a>/<area href> (PLAIN_LINKS)
+    links: list = field(default_factory=list)  # URLs of plain <a href> (PLAIN_LINKS)
     images: list = field(default_factory=list)  # URLs of <img src> without srcset (PLAIN_IMAGES)
     refs: list = field(default_factory=list)  # every other URL, as a Ref
     # id of each li.source-KEY -> the hrefs of its a.backref links

@@ -86,75 +86,79 @@ def pure_module(name: str):
 def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, max_age_days: int | None = None,
          on: datetime.date | None = None, skip: tuple = (), quote_log: bool = False) -> Result:
     """Every problem in the content, sorted; `skip` names rules not to run."""
-    from citations import registry_path
-    from citations.registry import load as load_registry
-    from citations.resolve import resolve_document, uncited
-    from crosslinks import TEMPLATE_IDS
-    from crosslinks.resolve import resolve
-    from briefs.frontmatter import check as check_front_matter
-    from quotes.fingerprint import fingerprints_dir, load_dir
-
     from . import documents, rules
 
     settings = documents.load_settings(settings_file, content)
-    project = os.path.dirname(settings["PATH"])
-    result = Result()
-    problems: list[Problem] = []
-    plugins = set(settings["PLUGINS"])
-
-    shown, real = registry_path(settings)
-    registry = load_registry(real, shown)
-    problems += registry.problems
-    folder = fingerprints_dir(settings)
-    prints, fp_problems = load_dir(folder, os.path.relpath(folder, project).replace(os.sep, "/"))
-    problems += fp_problems
-    for key in sorted(prints):
-        if key not in registry.sources and registry.sources:
-            fp_shown = os.path.relpath(os.path.join(folder, f"{key}.json"), project).replace(os.sep, "/")
-            problems.append(Problem(fp_shown, 1, 1, ERROR, f"fingerprint of unknown source '{key}'", "fingerprint"))
-
+    registry, prints, problems = _registry_and_fingerprints(settings)
     docs = documents.discover(settings)
-    result.documents = len(docs)
     md = documents.markdown_converter(settings)
     readable = []
     for doc in docs:
         documents.read(doc)
-        if not doc.readable:
-            continue
-        readable.append(doc)
-        doc.problems += check_front_matter(doc.source_file, doc.header, doc.kind)
-        documents.convert(doc, md)
-
-    if "crosslinks" in plugins:
-        by_file = {doc.source_file: doc for doc in readable}
-        for problem in resolve(readable, TEMPLATE_IDS):
-            doc = by_file.get(problem.path)
-            if problem.message.startswith("duplicate slug") and doc and "slug" in doc.header:
-                problem = replace(problem, line=doc.header["slug"][1])  # point at the `Slug:` line
-            problems.append(problem)
-    if "citations" in plugins:
-        cited = set()
-        for doc in readable:
-            problems += resolve_document(doc, registry.sources)
-            cited.update(entry["id"] for entry in doc.sources_list)
-        problems += uncited(registry, cited)
-    if "timeline" in plugins:
-        events = pure_module("timeline.events")
-        for doc in readable:
-            if doc.kind == "brief":
-                problems += events.parse(doc._content, doc.source_file, lambda doc=doc: doc.text).problems
+        if doc.readable:
+            documents.convert(doc, md)
+            readable.append(doc)
+    problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]))
 
     log = [] if quote_log else None
     when = on or today()
     max_age = max_age_days if max_age_days is not None else int(settings.get("LINT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
     for doc in readable:
         rules.check_blocks(doc, prints, log)
-        rules.check_html(doc)
+        if "sanitize" not in settings["PLUGINS"]:
+            rules.check_html(doc)  # else the sanitize plugin's own problems came with the conversion
         rules.check_scaffold(doc)
         if "as-of" not in skip:
             rules.check_as_of(doc, when, max_age)
     for doc in docs:
         problems += doc.problems
-    result.problems = sorted({p for p in problems if p.rule not in skip})
-    result.quotes = log or []
-    return result
+    return Result(sorted({p for p in problems if p.rule not in skip}), len(docs), log or [])
+
+
+def _registry_and_fingerprints(settings: dict):
+    """The source registry, the fingerprints, and their problems."""
+    from citations import registry_path
+    from citations.registry import load as load_registry
+    from quotes.fingerprint import fingerprints_dir, load_dir
+
+    project = os.path.dirname(settings["PATH"])
+    shown, real = registry_path(settings)
+    registry = load_registry(real, shown)
+    folder = fingerprints_dir(settings)
+    prints, problems = load_dir(folder, os.path.relpath(folder, project).replace(os.sep, "/"))
+    for key in sorted(prints):
+        if registry.sources and key not in registry.sources:
+            shown_fp = os.path.relpath(os.path.join(folder, f"{key}.json"), project).replace(os.sep, "/")
+            problems.append(Problem(shown_fp, 1, 1, ERROR, f"fingerprint of unknown source '{key}'", "fingerprint"))
+    return registry, prints, registry.problems + problems
+
+
+def _plugin_checks(docs: list, registry, plugins: set) -> list[Problem]:
+    """The build's own checks, from the plugins' pure modules, on the stand-in documents."""
+    from briefs.frontmatter import check as check_front_matter
+    from citations.resolve import resolve_document, uncited
+    from crosslinks import TEMPLATE_IDS
+    from crosslinks.resolve import resolve
+
+    problems = []
+    for doc in docs:
+        problems += check_front_matter(doc.source_file, doc.header, doc.kind)
+    if "crosslinks" in plugins:
+        by_file = {doc.source_file: doc for doc in docs}
+        for problem in resolve(docs, TEMPLATE_IDS):
+            doc = by_file.get(problem.path)
+            if problem.message.startswith("duplicate slug") and doc and "slug" in doc.header:
+                problem = replace(problem, line=doc.header["slug"][1])  # point at the `Slug:` line
+            problems.append(problem)
+    if "citations" in plugins:
+        cited = set()
+        for doc in docs:
+            problems += resolve_document(doc, registry.sources)
+            cited.update(entry["id"] for entry in doc.sources_list)
+        problems += uncited(registry, cited)
+    if "timeline" in plugins:
+        events = pure_module("timeline.events")
+        for doc in docs:
+            if doc.kind == "brief":
+                problems += events.parse(doc._content, doc.source_file, lambda doc=doc: doc.text).problems
+    return problems

@@ -10,7 +10,6 @@ the project's two syntax extensions, exactly as Pelican's reader does.
 from __future__ import annotations
 
 import os
-import re
 import runpy
 from dataclasses import dataclass, field
 
@@ -52,6 +51,7 @@ class Document:
     _content: str = ""
     problems: list = field(default_factory=list)
     readable: bool = True
+    flat_blocks: list = field(default_factory=list)  # (block, flat text, citations), set by rules.check_blocks
 
     def problem(self, line, col, message, rule, level=ERROR):
         self.problems.append(Problem(self.source_file, line, col, level, message, rule))
@@ -120,21 +120,14 @@ def slugify(title: str) -> str:
 
 
 def markdown_converter(settings: dict):
-    """A Markdown instance configured as Pelican's reader configures it, with the
-    extensions the crosslinks and citations plugins add at `initialized`."""
+    """A Markdown instance configured as Pelican's reader configures it: the settings'
+    extensions, those the enabled plugins add at `initialized`, then the configured
+    ones and `meta`."""
     from markdown import Markdown
-
-    from citations.markdown_ext import CitationExtension
-    from crosslinks.markdown_ext import CrossLinkExtension
 
     config = dict(settings.get("MARKDOWN") or {})
     configs = dict(config.get("extension_configs") or {})
-    extensions = list(config.get("extensions") or [])
-    plugins = set(settings["PLUGINS"])
-    if "crosslinks" in plugins:
-        extensions.insert(0, CrossLinkExtension())
-    if "citations" in plugins:
-        extensions.insert(1 if "crosslinks" in plugins else 0, CitationExtension())
+    extensions = list(config.get("extensions") or []) + plugin_extensions(settings)
     for name in configs:
         if name not in extensions:
             extensions.append(name)
@@ -144,6 +137,25 @@ def markdown_converter(settings: dict):
     # entry points first, which costs more than converting all the briefs.
     built = [_extension(e, configs.get(e, {})) if isinstance(e, str) else e for e in extensions]
     return Markdown(**{**config, "extensions": built, "extension_configs": {}})
+
+
+def plugin_extensions(settings: dict) -> list:
+    """What each enabled plugin's `add_extension(pelican)` (its `initialized` step)
+    appends to MARKDOWN["extensions"], in PLUGINS order. Only plugins that define one
+    are imported, so plugins that load Pelican for their other signals cost nothing."""
+    import importlib
+    from types import SimpleNamespace
+
+    pelican = SimpleNamespace(settings={**settings, "MARKDOWN": {"extensions": []}})
+    for name in settings["PLUGINS"]:
+        for folder in settings.get("PLUGIN_PATHS") or []:
+            init = os.path.join(folder, name, "__init__.py")
+            if os.path.isfile(init):
+                with open(init, encoding="utf-8") as f:
+                    if "def add_extension(" in f.read():
+                        importlib.import_module(name).add_extension(pelican)
+                break
+    return pelican.settings["MARKDOWN"]["extensions"]
 
 
 def _extension(name: str, config: dict):
@@ -156,5 +168,11 @@ def _extension(name: str, config: dict):
 
 
 def convert(doc: Document, md) -> None:
+    """The document's HTML, and the problems Markdown extensions found while making it
+    (they leave them in the metadata, `problems.META_KEY`, for the problems plugin)."""
+    from problems import META_KEY, decode
+
     md.reset()
     doc._content = md.convert(doc.text)
+    for line, col, level, rule, message in decode((getattr(md, "Meta", None) or {}).get(META_KEY)):
+        doc.problem(line, col, message, rule, level)

@@ -120,10 +120,10 @@ def flatten(block, doc) -> tuple[str, dict]:
 # --- Rules -------------------------------------------------------------------------
 
 def held_to_sourcing(doc) -> bool:
-    cited = any(CITE in flat for _, flat, _ in doc.flat_blocks)
+    """Briefs are; pages and templated briefs once they cite anything (see the module docstring)."""
     if doc.kind == "brief" and not doc.field("template"):
         return True
-    return cited
+    return any(CITE in flat for _, flat, _ in doc.flat_blocks)
 
 
 def check_blocks(doc, fingerprints: dict, quote_log: list | None = None) -> None:
@@ -135,9 +135,8 @@ def check_blocks(doc, fingerprints: dict, quote_log: list | None = None) -> None
         doc.flat_blocks.append((block, flat, cites))
     if not held_to_sourcing(doc):
         return
-    sourced = [(b, f, c) for b, f, c in doc.flat_blocks if b.kind in SOURCED_KINDS]
-    for position, (block, flat, cites) in enumerate(sourced):
-        if doc.kind != "brief" and block.intro:
+    for block, flat, cites in doc.flat_blocks:
+        if block.kind not in SOURCED_KINDS or (doc.kind != "brief" and block.intro):
             continue
         if not cites and not block.meant_to_cite and not _exempt(block, flat, doc.blocks):
             what = "list item" if block.kind == "item" else "paragraph"
