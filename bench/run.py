@@ -20,6 +20,10 @@ we report medians and ratios to the baseline:
     development server would.
 (d) the link check of (b)'s output: `python -m tools.linkcheck`.
 
+The build's phases (`tools.build --timings`: the checks it runs first, Pelican with
+our plugins, the search index) are listed under (b), (c) and (c'), with their
+ratios to the baseline: the Pelican line is the work the plugins add to Pelican.
+
 Before each timed run its output folder is emptied untimed (Pelican deletes it, our
 build swaps and deletes the old one in the background: neither pays for deletion).
 Results go to bench/results.json (keys sorted). `--fit` builds cold at several
@@ -45,6 +49,8 @@ from . import corpus as corpus_module
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
 MODES = ("baseline", "cold", "warm", "server", "linkcheck")
+PHASES = {"checks": "checks (make check's rules)", "pelican": "Pelican with our plugins",
+          "search_index": "search index (Pagefind)"}
 LABELS = {
     "baseline": "(a) plain Pelican (baseline)",
     "cold": "(b) full build, cold",
@@ -61,6 +67,15 @@ class Sample:
     max_rss_mb: float
     returncode: int
     stderr: str = ""
+    phases: dict | None = None  # seconds per phase, from `tools.build --timings`
+
+
+def phases_of(stderr: str) -> dict | None:
+    """{'checks': 9.1, 'pelican': 3.2, ...} from the 'timings: checks 9.10s, ...' line."""
+    for line in stderr.splitlines():
+        if line.startswith("timings: "):
+            return {k: float(v.rstrip("s")) for k, v in (item.rsplit(" ", 1) for item in line[9:].split(", "))}
+    return None
 
 
 def measure(cmd: list[str], env: dict | None = None, timeout: float | None = None) -> Sample:
@@ -82,7 +97,8 @@ def measure(cmd: list[str], env: dict | None = None, timeout: float | None = Non
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, text)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, text,
+                  phases_of(text))
 
 
 def wait_for_cleanup(output: str, limit: float = 120.0) -> None:
@@ -120,7 +136,7 @@ class Site:
                 "-e", "PLUGINS=[]", "CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false"]
 
     def build_cmd(self, output: str) -> list[str]:
-        return [PY, "-m", "tools.build", "--settings", self.settings,
+        return [PY, "-m", "tools.build", "--settings", self.settings, "--timings",
                 "--content", os.path.join(self.full, "content"), "--output", output]
 
     def linkcheck_cmd(self) -> list[str]:
@@ -200,7 +216,7 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
         answer = server.build()
         if not answer["ok"]:
             raise RuntimeError("bench.server: build failed")
-        samples["server"].append(Sample(answer["wall_s"], answer["cpu_s"], 0.0, 0))
+        samples["server"].append(Sample(answer["wall_s"], answer["cpu_s"], 0.0, 0, phases=answer.get("phases")))
 
         if with_linkcheck:
             samples["linkcheck"].append(check(measure(site.linkcheck_cmd()), "linkcheck"))
@@ -221,8 +237,13 @@ def summarize(samples: dict[str, list[Sample]]) -> dict:
         wall = statistics.median(s.wall_s for s in runs)
         cpu = statistics.median(s.cpu_s for s in runs)
         rss = max(s.max_rss_mb for s in runs)
+        phases = {}
+        for name in sorted({k for s in runs for k in (s.phases or {})}):
+            values = [s.phases[name] for s in runs if s.phases and name in s.phases]
+            phases[name] = round(statistics.median(values), 3)
         out[mode] = {
             "label": LABELS[mode],
+            "median_phases_s": phases or None,
             "runs_wall_s": [round(s.wall_s, 3) for s in runs],
             "median_wall_s": round(wall, 3),
             "median_cpu_s": round(cpu, 3),
@@ -294,6 +315,12 @@ def table(n: int, repeats: int, modes: dict) -> str:
         rss = f"{m['max_rss_mb']:.0f}" if m["max_rss_mb"] else "-"
         cpu = f"{m['median_cpu_s']:8.2f}" if mode != "server" else f"{'-':>8s}"
         lines.append(f"{m['label']:36s} {m['median_wall_s']:8.2f} {ratio:>7s} {cpu} {cratio:>7s} {rss:>8s}")
+        base = modes.get("baseline", {}).get("median_wall_s")
+        for phase, seconds in (m.get("median_phases_s") or {}).items():
+            if phase in ("publish", "post-steps"):
+                continue
+            share = f"{seconds / base:.2f}" if base else "-"
+            lines.append(f"{'    ' + PHASES.get(phase, phase):36s} {seconds:8.2f} {share:>7s}")
     return "\n".join(lines)
 
 

@@ -5,7 +5,8 @@ does (checks, Pelican, search index, atomic publish), in process.
     python -m bench.server --settings pelicanconf.py --content C --output O
 
 Reads one command per line on stdin: `build` builds and answers one JSON line on
-stdout, `{"ok": true, "wall_s": 0.8, "cpu_s": 0.7}`; end of input stops it.
+stdout, `{"ok": true, "wall_s": 0.8, "cpu_s": 0.7, "phases": {"checks": 0.3, ...}}`;
+end of input stops it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def build_once(settings: str, content: str, output: str) -> bool:
     from tools import build, search_index
     from tools.lint import BUILD_SKIPS, lint
 
-    checked = lint(settings, content, skip=BUILD_SKIPS)
+    build.TIMINGS.clear()
+    with build.timed("checks"):
+        checked = lint(settings, content, skip=BUILD_SKIPS)
     if checked.errors:
         return False
     problems = build.build(
@@ -55,7 +58,10 @@ def main(argv=None) -> int:
         except Exception as e:  # noqa: BLE001 - report and keep serving, as a dev server would
             print(f"bench.server: {type(e).__name__}: {e}", file=sys.stderr)
             ok = False
-        answer = {"ok": ok, "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu}
+        from tools.build import TIMINGS
+
+        answer = {"ok": ok, "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
+                  "phases": {k: round(v, 3) for k, v in TIMINGS.items()}}
         print(json.dumps(answer, sort_keys=True), file=answers, flush=True)
     return 0
 

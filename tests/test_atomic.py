@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_site
+from sitebuild import ROOT, write_site
 from tools import atomic
 
 SOURCES = """

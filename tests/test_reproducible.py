@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from sitebuild import ROOT
 
 IGNORE = shutil.ignore_patterns(".venv", "output", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
                                 ".output.*", "output.*", "work", "results.json")
@@ -109,6 +109,13 @@ def test_a_warm_rebuild_gives_the_bytes_of_a_cold_build(tmp_path):
                      encoding="utf-8")
     target = content / "briefs" / f"{corpus.briefs[8]['slug']}.md"
     target.write_text(target.read_text(encoding="utf-8").replace("Title: ", "Title: Renamed ", 1), encoding="utf-8")
+    events = content / "briefs" / f"{corpus.briefs[9]['slug']}.md"  # the timeline page shows it
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("## Timeline\n\n- ", "## Timeline\n\n- 2025-01-02: A new first event [@src-00001]\n- ", 1),
+                      encoding="utf-8")
+    new = content / "briefs" / "a-new-brief.md"  # listed on the home page, its sources on the sources page
+    new.write_text(brief.read_text(encoding="utf-8").replace(f"Slug: {corpus.briefs[7]['slug']}", "Slug: a-new-brief"),
+                   encoding="utf-8")
     warm = tree(build(project, "pelicanconf.py", env, content=content))
     shutil.rmtree(project / ".cache")
     cold = tree(build(project, "pelicanconf.py", env, content=content))

@@ -9,6 +9,7 @@ A failed or interrupted build leaves output/ exactly as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -53,6 +54,18 @@ def run_pelican(settings_file: str, output: str, overrides: dict | None = None) 
     Pelican(settings).run()
 
 
+TIMINGS: dict[str, float] = {}  # seconds per phase of the last build, for --timings
+
+
+@contextlib.contextmanager
+def timed(phase: str):
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        TIMINGS[phase] = TIMINGS.get(phase, 0.0) + time.perf_counter() - start
+
+
 def cache_settings(output: str, use_cache: bool = True) -> dict:
     """The content cache and the reused pages (plugins/speed) live beside output/, in
     `.cache/build-<output name>/`, so each output folder has its own."""
@@ -74,16 +87,20 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
         atomic.remove_stale(output)
         staged = atomic.staging_dir(output)
         try:
-            run_pelican(settings_file, staged, {**cache_settings(output, use_cache), **(overrides or {})})
+            with timed("pelican"):
+                run_pelican(settings_file, staged, {**cache_settings(output, use_cache), **(overrides or {})})
             for step in post_steps:
-                step(staged)
+                named = getattr(step, "__name__", "<lambda>") != "<lambda>"
+                with timed(step.__module__.rpartition(".")[2] if named else "post-steps"):
+                    step(staged)
         except ContentError as e:
             atomic.discard(staged)
             return e.problems
         except BaseException:
             atomic.discard(staged)
             raise
-        atomic.publish(staged, output, wait=wait_cleanup)
+        with timed("publish"):
+            atomic.publish(staged, output, wait=wait_cleanup)
     return None
 
 
@@ -94,6 +111,7 @@ def main(argv=None) -> int:
     parser.add_argument("--content", help="content folder to build instead of the settings' PATH")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the content cache and reused pages (a cold build)")
+    parser.add_argument("--timings", action="store_true", help="print how long each phase took")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     counter = setup_logging(args.verbose)
@@ -103,7 +121,8 @@ def main(argv=None) -> int:
         # The search index is built on the staged site, so it ships (or fails) with it.
         post_steps = (lambda _: _raise_logged(counter), search_index.build_index)
         # The checks of `make check` first, so a build never publishes what they reject.
-        checked = lint(args.settings, args.content, skip=BUILD_SKIPS)
+        with timed("checks"):
+            checked = lint(args.settings, args.content, skip=BUILD_SKIPS)
         problems = checked.errors or build(args.settings, args.output, overrides, post_steps=post_steps,
                                              use_cache=not args.no_cache, wait_cleanup=False)
     except KeyboardInterrupt:
@@ -122,6 +141,8 @@ def main(argv=None) -> int:
         print(f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was", file=sys.stderr)
         return 1
     print(f"built {shown}/ in {time.monotonic() - started:.1f}s", file=sys.stderr)
+    if args.timings:
+        print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in TIMINGS.items()), file=sys.stderr)
     return 0
 
 

@@ -24,7 +24,8 @@ def attributes(raw: str) -> dict:
 
 def position(attrs: dict) -> tuple[int, int]:
     line, _, col = attrs.get("data-src", "1:1").partition(":")
-    return int(line), int(col or 1)
+    # Raw HTML written to look like a placeholder may carry anything here.
+    return (int(line), int(col or 1)) if line.isdigit() and (col.isdigit() or not col) else (1, 1)
 
 
 def _attr(name, value):

@@ -25,7 +25,8 @@ def attributes(raw: str) -> dict:
 
 def position(attrs: dict) -> tuple[int, int]:
     line, _, col = attrs.get("data-src", "1:1").partition(":")
-    return int(line), int(col or 1)
+    # Raw HTML written to look like a placeholder may carry anything here.
+    return (int(line), int(col or 1)) if line.isdigit() and (col.isdigit() or not col) else (1, 1)
 
 
 def preview_attrs(target) -> str:
@@ -51,6 +52,7 @@ def resolve(documents, template_ids=()) -> list[Problem]:
             continue
         by_slug[doc.slug] = doc
     ids = {}
+    shown = {}
 
     def ids_of(target):
         if target.slug not in ids:
@@ -79,9 +81,12 @@ def resolve(documents, template_ids=()) -> list[Problem]:
             if target is not doc and target.slug not in doc.outgoing:
                 doc.outgoing.append(target.slug)
             href = "{filename}/" + target.relative_source_path + (f"#{section}" if section else "")
-            text = m.group("text") or html.escape(target.title, quote=False)
-            src = f' data-src="{attrs["data-src"]}"' if "data-src" in attrs else ""
-            return f'<a class="xref" href="{html.escape(href)}"{src}{preview_attrs(target)}>{text}</a>'
+            if target.slug not in shown:  # the same for every link to it: computed once
+                shown[target.slug] = (html.escape(target.title, quote=False), preview_attrs(target))
+            title, preview = shown[target.slug]
+            text = m.group("text") or title
+            src = f' data-src="{html.escape(attrs["data-src"])}"' if "data-src" in attrs else ""
+            return f'<a class="xref" href="{html.escape(href)}"{src}{preview}>{text}</a>'
 
         doc._content = PLACEHOLDER_RE.sub(replace, doc._content)
 

@@ -25,7 +25,7 @@ lose them.
 
 from __future__ import annotations
 
-from .clean import external_rel
+from .clean import external_rel, own_site
 from .markdown_ext import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_PARAGRAPH, SanitizeExtension
 
 DEFAULTS = {
@@ -54,7 +54,9 @@ def add_extension(pelican) -> None:
     )
 
 
-def add_page_filter(_pelican) -> None:
+def add_page_filter(pelican) -> None:
+    site_url = pelican.settings.get("SITEURL") or ""
+    own_site["url"] = site_url if "//" in site_url else ""
     # Links the templates write (a source's address in its list entry) are not in
     # any document's HTML: the `speed` plugin's writer runs this on every page.
     try:

@@ -41,7 +41,9 @@ REL = "noopener noreferrer"
 
 START_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 HANDLER_RE = re.compile(r"(?:^|\s)(on[a-z]+)\s*=", re.I)
-EXTERNAL_A_RE = re.compile(r'<a (?=(?:[^>]*\s)?href="(?i:https?:)?//)(?!(?:[^>]*\s)?rel=)')
+EXTERNAL_A_RE = re.compile(r'<a (?=(?:[^>]*\s)?href="(?P<href>(?i:https?:)?//[^"]*)")(?!(?:[^>]*\s)?rel=)')
+# The site's own absolute URL (publish builds): links under it are not external.
+own_site = {"url": ""}
 CONTROL_RE = re.compile(r"[\x00-\x20]+")
 # smarty writes these as named entities; nh3 writes characters. Keep smarty's form.
 ENTITIES = str.maketrans({
@@ -91,4 +93,14 @@ def clean(html: str) -> tuple[str, list[Removal]]:
 def external_rel(html: str, _name: str = "") -> str:
     """`rel="noopener noreferrer"` on each `<a>` to another site that has no rel:
     the page it opens gets no handle on ours, nor our address."""
-    return EXTERNAL_A_RE.sub(f'<a rel="{REL}" ', html) if "//" in html else html
+    if "//" not in html:
+        return html
+    site = own_site["url"].rstrip("/")
+
+    def add(m):
+        href = m.group("href")
+        if site and (href == site or href.startswith(site + "/") or href.startswith(site + "#")):
+            return m.group(0)
+        return f'<a rel="{REL}" '
+
+    return EXTERNAL_A_RE.sub(add, html)

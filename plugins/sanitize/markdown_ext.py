@@ -6,8 +6,9 @@
   with a RecursionError after minutes); a paragraph over `max_paragraph`
   characters, or with so many unclosed `[` that the link pattern's scans would
   take minutes (both cost time with the square of their size: 10,000 `[` take
-  two minutes). The document is cut before the problem (to its front matter for
-  an oversized source), so it still has a title and slug, and the problem is recorded.
+  two minutes), or so many of those that the whole would take over MAX_SECONDS.
+  The document is cut to its front matter, so it still has a title and slug, and
+  the problem is recorded.
 - A postprocessor (after every other, on the HTML as it will be published) cleans
   it with `clean.clean` and records what had to be removed, located in the source.
 
@@ -33,6 +34,8 @@ DEFAULT_MAX_DEPTH = 20
 DEFAULT_MAX_PARAGRAPH = 20_000
 BRACKET_BUDGET = 200_000  # characters scanned: about half a second of Python-Markdown
 BRACKET_RE = re.compile(r"[\[\]]")
+MARKUP_RE = re.compile(r"[*_`<\[\]&!\\]")  # characters inline patterns start from
+MAX_SECONDS = 10  # estimated conversion time of one source
 
 
 def _record(md, line: int, col: int, level: str, rule: str, message: str) -> None:
@@ -63,7 +66,8 @@ class Limits(Preprocessor):
 
     def run(self, lines):
         self.md.sanitize_source = lines  # what the postprocessor locates problems in
-        size = sum(len(line.encode("utf-8", "surrogatepass")) + 1 for line in lines)
+        self.md.sanitize_seen = set()
+        size = sum(len(line.encode("utf-8", "surrogatepass")) for line in lines) + len(lines) - 1
         if self.max_bytes and size > self.max_bytes:
             self.md.sanitize_problems = [(1, 1, "error", "size",
                                           f"source is {size:,} bytes; the limit is {self.max_bytes:,} "
@@ -75,23 +79,29 @@ class Limits(Preprocessor):
                 self.md.sanitize_problems = [(number, 1, "error", "size",
                                               f"line indented {_indent(line)} columns: lists nest at most "
                                               f"{self.max_depth} levels (SANITIZE_MAX_DEPTH)")]
-                return lines[: number - 1]
+                return self._front_matter(lines)
+        seconds = 0.0
         for number, text in _paragraphs(lines):
-            problem = self._paragraph_problem(text)
+            brackets = _bracket_scan_cost(text) if "[" in text else 0
+            problem = self._paragraph_problem(text, brackets)
+            seconds += _estimated_seconds(text, brackets)
+            if not problem and seconds > MAX_SECONDS:
+                problem = (f"this source would take over {MAX_SECONDS} s to convert (long paragraphs dense with "
+                           "markup, or unclosed '['): shorten it from here on")
             if problem:
                 self.md.sanitize_problems = [(number, 1, "error", "size", problem)]
-                return lines[: number - 1]
+                return self._front_matter(lines)
         self.md.sanitize_problems = []
         return lines
 
-    def _paragraph_problem(self, text: str) -> str | None:
+    def _paragraph_problem(self, text: str, brackets: int) -> str | None:
         # Python-Markdown's inline patterns rescan a paragraph after each match, and its
         # link pattern scans from each `[` to its `]` (or to the end): time grows with
         # the square of a paragraph's length, or of its unclosed brackets.
         if self.max_paragraph and len(text) > self.max_paragraph:
             return (f"paragraph of {len(text):,} characters: the limit is {self.max_paragraph:,} "
                     "(SANITIZE_MAX_PARAGRAPH); break it up")
-        if "[" in text and _bracket_scan_cost(text) > BRACKET_BUDGET:
+        if brackets > BRACKET_BUDGET:
             return "too many unclosed '[' in this paragraph to convert in reasonable time: close or remove them"
         return None
 
@@ -114,9 +124,9 @@ class Clean(Postprocessor):
             line, col = _locate(lines, r.detail if r.kind == "url" else ("<" + r.detail if r.kind == "tag" else r.detail))
             if r.kind == "url":
                 shown = r.detail if len(r.detail) <= 60 else r.detail[:57] + "..."
-                what = {"a": "link", "img": "image"}.get(r.element, f"<{r.element}>")
+                what = {"a": "a link", "img": "an image"}.get(r.element, f"a <{r.element}>")
                 problems.append((line, col, "error", "html",
-                                 f"unsafe URL '{shown}' in a {what}: only relative, http(s) and mailto URLs are allowed"))
+                                 f"unsafe URL '{shown}' in {what}: only relative, http(s) and mailto URLs are allowed"))
             elif r.kind == "handler":
                 problems.append((line, col, "error", "html",
                                  f"event handler '{r.detail}=' removed: the site runs only its own scripts"))
@@ -126,8 +136,13 @@ class Clean(Postprocessor):
             else:
                 problems.append((line, col, "warning", "html",
                                  f"raw <{r.detail}> removed: not in the allow-list of plugins/sanitize"))
-        for p in dict.fromkeys(problems):  # once each, in order
-            _record(self.md, *p)
+        # The toc extension runs the postprocessors on each heading too: record each
+        # problem once per document (Limits starts the set afresh).
+        seen = self.md.__dict__.setdefault("sanitize_seen", set())
+        for p in dict.fromkeys(problems):
+            if p not in seen:
+                seen.add(p)
+                _record(self.md, *p)
         return cleaned
 
 
@@ -149,6 +164,14 @@ def _paragraphs(lines: list[str]):
             parts.append(line)
     if parts:
         yield start, "\n".join(parts)
+
+
+def _estimated_seconds(text: str, brackets: int) -> float:
+    """A pessimistic guess at Python-Markdown's time for one paragraph (measured on
+    2025 hardware): each inline pattern rescans the paragraph after each match of
+    markup, and the link patterns scan from every `[` to its `]` (`brackets` chars)."""
+    markup = len(MARKUP_RE.findall(text))
+    return len(text) * markup * 5e-9 + brackets * 3e-6
 
 
 def _bracket_scan_cost(text: str) -> int:

@@ -36,8 +36,13 @@ def position(match) -> str | None:
 def _mark_line(text: str, lineno: int) -> str:
     out, last = [], 0
     spans = [m.span() for m in _CODE_SPAN_RE.finditer(text)]
+    # Both syntaxes close on the same line: an opening with no closing after it is
+    # never consumed, and marking it would only lengthen what Markdown rescans.
+    close_xref, close_cite = text.rfind("]]"), text.rfind("]")
     for m in _OPENING_RE.finditer(text):
         start = m.start()
+        if start >= (close_xref if m.group() == "[[" else close_cite):
+            continue
         if any(a <= start < b for a, b in spans):
             continue
         out.append(text[last : m.end()])

@@ -12,7 +12,8 @@
   (fingerprint.py), so a cache made by other code is never read.
 
 Signals:
-- `initialized`: move CACHE_PATH into the fingerprint's folder; open the page store.
+- `initialized`: move CACHE_PATH into the fingerprint's folder; open the page store;
+  keep compiled templates there (Jinja's bytecode cache).
 - `readers_init`: put our Markdown reader in place of Pelican's.
 - `page_generator_init`: both generators know their files: start the workers.
 - `all_generators_finalized` (connected first, so later plugins get cheap URLs):
@@ -22,22 +23,28 @@ Signals:
 - `finalized`: keep the pages this build used, drop the rest.
 
 Settings: SPEED_WORKERS (processes reading Markdown on a cold build; default: the
-cores this process may use; 1: none), SPEED_REUSE_PAGES (default: LOAD_CONTENT_CACHE).
+cores this process may use; 1: none), SPEED_REUSE_PAGES (default: LOAD_CONTENT_CACHE),
+SPEED_MEMORY (for a process that builds again and again: keep what each file
+converted to in memory instead of Pelican's cache file; default False).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 
+from jinja2 import FileSystemBytecodeCache
+
 from . import fingerprint
-from .reader import PREFETCH, SharedMarkdownReader, uncached_markdown_files, workers
+from .reader import MEMORY, PREFETCH, SharedMarkdownReader, uncached_markdown_files, workers
 from .writer import PageStore, ReusingWriter
 
 log = logging.getLogger(__name__)
 
 KEEP_CACHES = 3  # fingerprint folders kept (the current one and the last few)
+FOLDER_RE = re.compile(r"^[0-9a-f]{20}$")
 _files: list = []
 
 
@@ -46,23 +53,39 @@ def fingerprint_cache(pelican) -> None:
     _files.clear()
     PREFETCH.stop()
     ReusingWriter.store = None
-    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE")):
+    memory = bool(settings.get("SPEED_MEMORY"))
+    if memory:  # this process remembers what each file converted to: no cache file to read and write
+        settings["LOAD_CONTENT_CACHE"] = settings["CACHE_CONTENT"] = False
+    reuse = settings.get("SPEED_REUSE_PAGES", settings.get("LOAD_CONTENT_CACHE") or memory)
+    if not (settings.get("CACHE_CONTENT") or settings.get("LOAD_CONTENT_CACHE") or reuse or memory):
+        MEMORY.use(None)
         return
     code = fingerprint.code(settings)
+    MEMORY.use(code if memory else None)
     base = settings["CACHE_PATH"]
     folder = os.path.join(base, code[:20])
     settings["CACHE_PATH"] = folder
     os.makedirs(folder, exist_ok=True)
     os.utime(folder)  # most recently used
     _prune(base, keep=folder)
-    if settings.get("SPEED_REUSE_PAGES", settings.get("LOAD_CONTENT_CACHE")):
+    # Compiled templates, keyed by their source: none is compiled twice.
+    environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
+    environment.setdefault("bytecode_cache", FileSystemBytecodeCache(_folder(folder, "jinja")))
+    settings["JINJA_ENVIRONMENT"] = environment
+    if reuse:
         render = f"{code}:{fingerprint.theme(settings)}"
         ReusingWriter.store = PageStore(os.path.join(folder, "pages"), render)
 
 
+def _folder(*parts: str) -> str:
+    path = os.path.join(*parts)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
 def _prune(base: str, keep: str) -> None:
-    try:
-        entries = [e for e in os.scandir(base) if e.is_dir() and e.path != keep]
+    try:  # only folders named as ours: CACHE_PATH may hold other things
+        entries = [e for e in os.scandir(base) if e.is_dir() and e.path != keep and FOLDER_RE.match(e.name)]
     except OSError:
         return
     entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)

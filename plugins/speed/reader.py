@@ -6,6 +6,8 @@
   not have, while this process converts the rest in the order Pelican asks for them.
   With two cores, reading takes about half as long. The workers are forked after
   every plugin has added its extension, so they run the very same Markdown settings.
+- In a process that builds again and again (SPEED_MEMORY), what each file converted
+  to stays in memory, so Pelican's cache file need not be read and written each time.
 
 `tests/test_speed.py` checks that both readers give the same HTML and metadata.
 """
@@ -88,13 +90,14 @@ class SharedMarkdownReader(MarkdownReader):
 
     def read(self, source_path):
         self._source_path = source_path
-        done = PREFETCH.take(source_path)
+        done = MEMORY.get(source_path) or PREFETCH.take(source_path)
         if done is None:
             if self._body_md is None:
                 self._body_md = Markdown(**self.settings["MARKDOWN"])
             done = convert(self._body_md, source_path)
             if not done[0] and done[1].get(META_KEY):
                 self._body_md = None  # after an error, start the next file afresh
+        MEMORY.put(source_path, done)
         html, meta = done
         return html, self._parse_metadata(meta)
 
@@ -218,9 +221,48 @@ def uncached_markdown_files(generators_files: list[tuple[object, list[str]]]) ->
             if not f.endswith(extensions):
                 continue
             path = os.path.abspath(os.path.join(generator.path, f))
-            if generator.readers.get_cached_data(path, None) is None:
+            if MEMORY.get(path) is None and generator.readers.get_cached_data(path, None) is None:
                 paths.append(path)
     return paths
+
+
+class Memory:
+    """For a process that builds again and again (a development server): what each
+    file converted to, kept in memory by (modification time, size, inode), for the
+    code and settings of one fingerprint. Off (`fingerprint` None) unless SPEED_MEMORY."""
+
+    def __init__(self):
+        self.fingerprint: str | None = None
+        self.files: dict[str, tuple[tuple, tuple]] = {}
+
+    def use(self, fingerprint: str | None) -> None:
+        if fingerprint != self.fingerprint:
+            self.files.clear()
+        self.fingerprint = fingerprint
+
+    @staticmethod
+    def _stamp(path: str):
+        st = os.stat(path)
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def get(self, path: str):
+        if self.fingerprint is None:
+            return None
+        found = self.files.get(path)
+        try:
+            return found[1] if found and found[0] == self._stamp(path) else None
+        except OSError:
+            return None
+
+    def put(self, path: str, done: tuple) -> None:
+        if self.fingerprint is not None:
+            try:
+                self.files[path] = (self._stamp(path), done)
+            except OSError:
+                pass
+
+
+MEMORY = Memory()
 
 
 def workers(settings) -> int:

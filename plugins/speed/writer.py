@@ -11,7 +11,10 @@ paginated lists) is keyed by a hash of everything its template can read:
   Jinja's own `meta.find_undeclared_variables` lists them, from the page's context;
 - for each document among those values: all its attributes (its HTML, metadata and
   what plugins attached: sources list, contents, events, backlinks...), and the
-  attributes of every document it refers to (a backlink, a translation).
+  attributes of every document it refers to (a backlink, a translation); the HTML
+  of those others only if the template reads some document's `.content` at all
+  (or an attribute by a computed name), or if they have no Summary: (Pelican would
+  cut one from the HTML).
 
 Values are encoded with pickle (no memo, so equal values give equal bytes; documents
 and tags by name). A page is reused only if it would render from equal inputs: a
@@ -32,6 +35,7 @@ import pickle
 import logging
 
 import jinja2.meta
+import jinja2.nodes
 from pelican.contents import Content
 from pelican.plugins import signals
 from pelican.urlwrappers import URLWrapper
@@ -75,29 +79,32 @@ class Digests:
     """Hashes of documents and context values, memoized for one build."""
 
     def __init__(self):
-        self.shallow: dict[int, tuple[bytes, list]] = {}
-        self.values: dict[int, tuple[object, bytes]] = {}
+        self.docs: dict[tuple[int, bool], tuple[bytes, list]] = {}
+        self.values: dict[tuple[int, bool], tuple[object, bytes]] = {}
 
-    def doc(self, doc: Content) -> tuple[bytes, list]:
+    def doc(self, doc: Content, content: bool = True) -> tuple[bytes, list]:
         """A document's own attributes (documents it refers to count by path), and
-        the documents it refers to."""
-        found = self.shallow.get(id(doc))
+        the documents it refers to; without its HTML if not `content`."""
+        if not content and "summary" not in (getattr(doc, "metadata", None) or {}):
+            content = True  # Pelican makes its summary from its HTML
+        found = self.docs.get((id(doc), content))
         if found is None:
-            state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS}
+            state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS and (content or k != "_content")}
             data, refs = _encode(sorted(state.items(), key=lambda kv: kv[0]))
             h = new_hash()
             h.update(data)
-            found = self.shallow[id(doc)] = (h.digest(), refs)
+            found = self.docs[(id(doc), content)] = (h.digest(), refs)
         return found
 
-    def value(self, value) -> bytes:
-        """A value with, for each document in it, that document's own digest."""
-        cached = self.values.get(id(value))
+    def value(self, value, content: bool = True) -> bytes:
+        """A value with, for each document in it, that document's own digest (with
+        its HTML only if `content`: only a template that reads `.content` shows it)."""
+        cached = self.values.get((id(value), content))
         if cached is not None and cached[0] is value:
             return cached[1]
         h = new_hash()
         if isinstance(value, Content):
-            digest, refs = self.doc(value)
+            digest, refs = self.doc(value)  # a page's own document: always all of it
             h.update(digest)
         else:
             data, refs = _encode(value)
@@ -106,14 +113,22 @@ class Digests:
         for ref in sorted(refs, key=lambda d: str(d.source_path)):
             if id(ref) not in seen:
                 seen.add(id(ref))
-                h.update(self.doc(ref)[0])
+                h.update(self.doc(ref, content)[0])
         digest = h.digest()
-        self.values[id(value)] = (value, digest)  # keep `value` alive so its id is not reused
+        self.values[(id(value), content)] = (value, digest)  # keep `value` alive: its id is not reused
         return digest
 
 
+CONTENT_ATTRS = {"content", "_content", "get_content"}
+
+
 def template_names(env, name: str, seen=None) -> set[str]:
-    """Variables a template and the templates it pulls in may read from the context."""
+    """Variables a template and the templates it pulls in may read from the context;
+    "*" if it includes a template by a computed name (it may read anything), and
+    ".content" if it may read any document's HTML (`.content`, `["content"]`,
+    `|attr(...)`; an index by a variable, `x[i]`, is taken for a list's). A summary
+    counts as HTML only for a document without a Summary: (then Pelican cuts it
+    from the HTML)."""
     seen = seen if seen is not None else set()
     if name in seen:
         return set()
@@ -121,8 +136,17 @@ def template_names(env, name: str, seen=None) -> set[str]:
     source = env.loader.get_source(env, name)[0]
     ast = env.parse(source)
     names = set(jinja2.meta.find_undeclared_variables(ast))
+    for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Filter)):
+        if isinstance(node, jinja2.nodes.Getattr):
+            reads = node.attr in CONTENT_ATTRS
+        elif isinstance(node, jinja2.nodes.Getitem):  # x["content"]; x[i] is taken for a list index
+            reads = getattr(node.arg, "value", None) in CONTENT_ATTRS
+        else:  # x|attr(name): any attribute
+            reads = node.name == "attr"
+        if reads:
+            names.add(".content")
     for ref in jinja2.meta.find_referenced_templates(ast):
-        if ref is None:  # a computed name: anything may be read
+        if ref is None:
             return {"*"}
         names |= template_names(env, ref, seen)
     return names
@@ -164,16 +188,17 @@ class PageStore:
             names = self.names[template.name] = template_names(template.environment, template.name)
         if "*" in names:
             return None
+        content = ".content" in names
         h = new_hash()
         h.update(f"{self.fingerprint}\0{template.name}\0{name}\0{bool(relative_urls)}\0".encode())
         for var in sorted(names):
             value = kwargs.get(var, context.get(var, _MISSING))
             if value is _MISSING:
                 continue
-            h.update(var.encode() + b"=" + self.digests.value(value))
+            h.update(var.encode() + b"=" + self.digests.value(value, content))
         for var in sorted(kwargs):
             if var not in names:
-                h.update(var.encode() + b"=" + self.digests.value(kwargs[var]))
+                h.update(var.encode() + b"=" + self.digests.value(kwargs[var], content))
         return h.hexdigest()
 
     def get(self, key: str) -> bytes | None:
@@ -288,6 +313,7 @@ class ReusingWriter(Writer):
                 self._capture = None
             if key and self._tee is not None:
                 store.put(key, "".join(self._tee.parts), sanitised_join(self.output_path, name))
+                log.debug("speed: rendered %s", name)
             return None
         # What Writer.write_file would have done, minus the rendering.
         localcontext = context.copy()

@@ -1,0 +1,101 @@
+"""plugins/speed makes builds faster without changing a byte: its Markdown reader gives
+Pelican's HTML and metadata, reading with worker processes gives the same site as
+reading alone, a warm rebuild renders only what changed, and the cache is keyed by
+the code and settings that made it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.readers import MarkdownReader
+from pelican.settings import read_settings
+
+from bench.corpus import write_corpus
+from sitebuild import ROOT
+from speed import fingerprint
+from speed.reader import SharedMarkdownReader
+from tools import build
+
+SETTINGS = str(ROOT / "pelicanconf.py")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpus")
+    write_corpus(str(root), 45)
+    return root / "content"
+
+
+def pelican_settings(content: Path, **extra) -> dict:
+    settings = read_settings(SETTINGS, override={"PATH": str(content), "OUTPUT_PATH": str(content.parent / "out"),
+                                                 "CACHE_PATH": str(content.parent / ".cache"), **extra})
+    Pelican(settings)  # `initialized`: the plugins add their Markdown extensions
+    return settings
+
+
+def test_the_shared_reader_gives_pelicans_html_and_metadata(corpus):
+    settings = pelican_settings(corpus)
+    ours, theirs = SharedMarkdownReader(settings), MarkdownReader(settings)
+    files = sorted(corpus.rglob("*.md")) + sorted((ROOT / "content").rglob("*.md"))
+    assert len(files) > 45
+    for path in files:
+        assert ours.read(str(path)) == theirs.read(str(path)), path
+
+
+def test_reading_with_worker_processes_builds_the_same_site(corpus, tmp_path):
+    outputs = []
+    for workers in (1, 3):
+        out = tmp_path / f"out-{workers}"
+        problems = build.build(SETTINGS, str(out), {"PATH": str(corpus), "SPEED_WORKERS": workers}, use_cache=False)
+        assert problems is None
+        outputs.append(tree(out))
+    assert outputs[0] == outputs[1]
+
+
+def test_a_warm_rebuild_renders_only_the_pages_that_changed(corpus, tmp_path, caplog):
+    content = tmp_path / "content"
+    import shutil
+
+    shutil.copytree(corpus, content)
+    out = tmp_path / "output"
+    assert build.build(SETTINGS, str(out), {"PATH": str(content)}) is None
+    brief = sorted((content / "briefs").glob("*.md"))[5]
+    brief.write_text(brief.read_text(encoding="utf-8").replace("## In short\n\n", "## In short\n\nEdited. ", 1),
+                     encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="speed"):
+        assert build.build(SETTINGS, str(out), {"PATH": str(content)}) is None
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("speed:")]
+    rendered, reused = map(int, re.match(r"speed: (\d+) page\(s\) rendered, (\d+) reused", line).groups())
+    # The edited brief, the briefs it links to (their "Linked from" lists it), and the
+    # site-wide pages that list every brief; everything else is reused.
+    assert reused >= 30 and rendered <= 15, line
+    shutil.rmtree(tmp_path / ".cache")
+    cold = tmp_path / "cold"
+    assert build.build(SETTINGS, str(cold), {"PATH": str(content)}, use_cache=False) is None
+    assert tree(out) == tree(cold)
+
+
+def test_the_cache_folder_changes_with_the_settings_and_not_with_the_output(corpus):
+    settings = pelican_settings(corpus)
+    same = dict(settings, OUTPUT_PATH="/elsewhere", CACHE_PATH="/other")
+    changed = dict(settings, MARKDOWN={**settings["MARKDOWN"], "output_format": "xhtml"})
+    assert fingerprint.code(same) == fingerprint.code(settings)
+    assert fingerprint.code(changed) != fingerprint.code(settings)
+
+
+def test_canonical_text_ignores_order_and_addresses():
+    class Thing:
+        def __init__(self):
+            self.b, self.a = {3, 1, 2}, {"y": 1, "x": [2, 1]}
+
+    assert fingerprint.canonical(Thing()) == fingerprint.canonical(Thing())
+    assert fingerprint.canonical({"b": 1, "a": 2}) == fingerprint.canonical({"a": 2, "b": 1})
+    assert fingerprint.canonical([1, 2]) != fingerprint.canonical([2, 1])
