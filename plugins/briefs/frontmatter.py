@@ -68,7 +68,11 @@ def check(path: str, header: dict, kind: str = "brief") -> list[Problem]:
     for name in ("as_of", "date", "modified"):
         if name in header and header[name][0] and not is_iso_day(header[name][0]):
             value, line = header[name]
-            add(line, f"'{name}' expected an ISO date (YYYY-MM-DD) but received: '{value}'")
+            label = "As_of" if name == "as_of" else name.capitalize()
+            if ISO_DAY_RE.match(value):
+                add(line, f"'{label}: {value}' is not a calendar date: expected a real day as YYYY-MM-DD")
+            else:
+                add(line, f"'{label}' expected an ISO date (YYYY-MM-DD) but received: '{value}'")
     if "summary" in header:
         value, line = header["summary"]
         if len(value) > MAX_SUMMARY:
