@@ -76,15 +76,30 @@ def _radii(sizes: list[tuple[float, float]]) -> tuple[float, float]:
     for _ in range(200):
         ry = rx * 2 / 3
         points = _positions(count, rx, ry)
-        if all(
-            abs(points[i][0] - points[j][0]) >= (sizes[i][0] + sizes[j][0]) / 2 + GAP
-            or abs(points[i][1] - points[j][1]) >= (sizes[i][1] + sizes[j][1]) / 2 + GAP
-            for i in range(count)
-            for j in range(i + 1, count)
-        ):
+        if not _any_touch(points, sizes):
             break
         rx *= 1.05
     return rx, ry
+
+
+def _any_touch(points: list[tuple[float, float]], sizes: list[tuple[float, float]]) -> bool:
+    """Whether two boxes (centres `points`, `sizes`) come closer than GAP. Boxes that
+    touch have centres less than a cell apart in a grid of the largest box plus GAP,
+    so each box is checked against those in its own and the eight neighbouring cells:
+    the same answer as checking every pair, in linear rather than quadratic time."""
+    cell_w = max(w for w, _ in sizes) + GAP
+    cell_h = max(h for _, h in sizes) + GAP
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(points):
+        cx, cy = math.floor(x / cell_w), math.floor(y / cell_h)
+        for gx in (cx - 1, cx, cx + 1):
+            for gy in (cy - 1, cy, cy + 1):
+                for j in grid.get((gx, gy), ()):
+                    if (abs(x - points[j][0]) < (sizes[i][0] + sizes[j][0]) / 2 + GAP
+                            and abs(y - points[j][1]) < (sizes[i][1] + sizes[j][1]) / 2 + GAP):
+                        return True
+        grid.setdefault((cx, cy), []).append(i)
+    return False
 
 
 def render(nodes: list[Node], edges: list[tuple[str, str]], title: str, desc: str, id_prefix: str = "topic-graph") -> str:
