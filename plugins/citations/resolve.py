@@ -12,20 +12,11 @@ import html
 import re
 
 from problems import ERROR, WARNING, Problem, suggest
+from sourcepos import attributes, source_position
 
 SUP_RE = re.compile(r'<sup class="cite">(?P<refs>(?:<a class="cite-ref"[^>]*></a>)+)</sup>')
 REF_RE = re.compile(r'<a class="cite-ref"(?P<attrs>[^>]*)></a>')
-ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
 
-
-def attributes(raw: str) -> dict:
-    return {k: html.unescape(v) for k, v in ATTR_RE.findall(raw)}
-
-
-def position(attrs: dict) -> tuple[int, int]:
-    line, _, col = attrs.get("data-src", "1:1").partition(":")
-    # Raw HTML written to look like a placeholder may carry anything here.
-    return (int(line), int(col or 1)) if line.isdigit() and (col.isdigit() or not col) else (1, 1)
 
 
 def _attr(name, value):
@@ -40,7 +31,7 @@ def resolve_document(doc, sources: dict) -> list[Problem]:
 
     def render_ref(m):
         attrs = attributes(m.group("attrs"))
-        line, col = position(attrs)
+        line, col = source_position(attrs)
         key = attrs.get("data-cite")
         if key is None:
             raw = attrs.get("data-cite-raw", "")

@@ -13,20 +13,11 @@ import html
 import re
 
 from problems import ERROR, Problem, suggest
+from sourcepos import attributes, source_position
 
 PLACEHOLDER_RE = re.compile(r'<a class="xref"(?P<attrs>[^>]*)>(?P<text>.*?)</a>', re.S)
-ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
 ID_RE = re.compile(r'\sid="([^"]+)"')
 
-
-def attributes(raw: str) -> dict:
-    return {k: html.unescape(v) for k, v in ATTR_RE.findall(raw)}
-
-
-def position(attrs: dict) -> tuple[int, int]:
-    line, _, col = attrs.get("data-src", "1:1").partition(":")
-    # Raw HTML written to look like a placeholder may carry anything here.
-    return (int(line), int(col or 1)) if line.isdigit() and (col.isdigit() or not col) else (1, 1)
 
 
 def preview_attrs(target) -> str:
@@ -67,7 +58,7 @@ def resolve(documents, template_ids=()) -> list[Problem]:
         def replace(m, doc=doc):
             attrs = attributes(m.group("attrs"))
             slug, section = attrs.get("data-xref", ""), attrs.get("data-xref-section")
-            line, col = position(attrs)
+            line, col = source_position(attrs)
             target = by_slug.get(slug)
             if target is None:
                 what = f"unknown brief '{slug}'{suggest(slug, by_slug)}" if slug else "empty cross-link: expected [[slug]]"

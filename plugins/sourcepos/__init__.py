@@ -12,6 +12,7 @@ Fenced code blocks and inline code spans are left untouched: syntax there is lit
 
 from __future__ import annotations
 
+import html
 import re
 
 from markdown.extensions import Extension
@@ -93,3 +94,19 @@ class SourcePositionExtension(Extension):
         md.preprocessors.register(MarkPositions(md), "sourcepos", 28)
         # 5: last, after raw HTML is put back.
         md.postprocessors.register(StripMarks(md), "sourcepos_strip", 5)
+
+
+# --- Reading placeholders back, once every document is known ---------------------
+_ATTR_RE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def attributes(raw: str) -> dict:
+    """The attributes of a placeholder tag, unescaped: 'a="1" b="x&amp;y"' -> {a: 1, b: x&y}."""
+    return {k: html.unescape(v) for k, v in _ATTR_RE.findall(raw)}
+
+
+def source_position(attrs: dict) -> tuple[int, int]:
+    """(line, col) from a placeholder's data-src; (1, 1) when it has none."""
+    line, _, col = attrs.get("data-src", "1:1").partition(":")
+    # Raw HTML written to look like a placeholder may carry anything here.
+    return (int(line), int(col or 1)) if line.isdigit() and (col.isdigit() or not col) else (1, 1)
