@@ -94,6 +94,19 @@ def test_problems_are_located_in_the_source():
     ]
 
 
+def test_a_citation_or_cross_link_inside_a_link_is_located():
+    from citations.markdown_ext import CitationExtension
+    from crosslinks.markdown_ext import CrossLinkExtension
+
+    md = markdown.Markdown(extensions=["meta", CrossLinkExtension(), CitationExtension(), SanitizeExtension()])
+    md.convert("Title: X\n\nSee [the report [@src-a]](https://example.org) and <a href='../x/'>[[alpha]]</a>.\n")
+    assert md.Meta["build_problems"] == [
+        "3:17:error:citation:citation inside a link's text: a link cannot hold another; move it out of the link text",
+        "3:68:error:crosslink:cross-link inside a link's text: a link cannot hold another; move it out of the link "
+        "text",
+    ]
+
+
 @pytest.mark.parametrize("body, config, problem", [
     ("x" * 200, {"max_bytes": 100}, "1:1:error:size:source is 218 bytes; the limit is 100 (SANITIZE_MAX_BYTES): "
                                     "split it into several briefs"),

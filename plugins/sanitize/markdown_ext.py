@@ -117,7 +117,7 @@ class Limits(Preprocessor):
 
 class Clean(Postprocessor):
     def run(self, text):
-        problems = list(getattr(self.md, "sanitize_problems", []))
+        problems = list(getattr(self.md, "sanitize_problems", [])) + _nested_placeholders(text)
         cleaned, removed = clean(text)
         lines = getattr(self.md, "sanitize_source", None) or []
         for r in removed:
@@ -146,6 +146,32 @@ class Clean(Postprocessor):
         return cleaned
 
 
+def _nested_placeholders(html: str) -> list[tuple]:
+    """A cross-link or citation inside a link's text: a link cannot hold another, so
+    HTML parsing (the sanitizer's, a browser's) would move it out and leave an empty
+    marker. Located by the placeholder's data-src."""
+    found, depth = [], 0
+    if "<a" not in html:
+        return found
+    for m in ANCHOR_RE.finditer(html):
+        tag = m.group()
+        if tag.startswith("</"):
+            depth = max(0, depth - 1)
+            continue
+        if depth and (kind := PLACEHOLDER_KINDS.get(CLASS_RE.search(tag).group(1) if CLASS_RE.search(tag) else "")):
+            src = SRC_RE.search(tag)
+            line, col = (int(src.group(1)), int(src.group(2))) if src else (1, 1)
+            rule, name = kind
+            found.append((line, col, "error", rule, f"{name} inside a link's text: a link cannot hold another; "
+                                                    "move it out of the link text"))
+        depth += 1
+    return found
+
+
+ANCHOR_RE = re.compile(r"<a\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>|</a\s*>", re.I)
+CLASS_RE = re.compile(r'\sclass="([^"]*)"')
+SRC_RE = re.compile(r'\sdata-src="(\d+):(\d+)"')
+PLACEHOLDER_KINDS = {"xref": ("crosslink", "cross-link"), "cite-ref": ("citation", "citation")}
 LIST_ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s|^\s*[#|]")
 
 
