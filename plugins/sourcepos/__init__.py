@@ -23,7 +23,9 @@ OPEN, CLOSE = "\ue000", "\ue001"  # private-use code points: never in real text
 MARK = f"(?:{OPEN}(?P<line>\\d+):(?P<col>\\d+){CLOSE})?"
 _MARK_RE = re.compile(f"{OPEN}\\d+:\\d+{CLOSE}")
 _OPENING_RE = re.compile(r"\[\[|\[(?=@)")
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A fenced code block opens or closes (CommonMark: up to 3 spaces, then 3+ ` or ~).
+# Shared with the timeline plugin and the lint, which also skip code blocks.
+FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 _META_RE = re.compile(r"^[A-Za-z0-9_-]+:")
 
@@ -65,7 +67,7 @@ class MarkPositions(Preprocessor):
                 in_meta = bool(text.strip())
                 marked.append(text)
                 continue
-            opened = _FENCE_RE.match(text)
+            opened = FENCE_RE.match(text)
             if fence:
                 if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                     fence = None

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from briefs.dates import longdate
 from problems import ERROR, Problem
+from sourcepos import FENCE_RE
 
 HEADING_ID = "timeline"
 HEADING_RE = re.compile(r'<h2\b[^>]*\sid="timeline"[^>]*>.*?</h2>', re.S)
@@ -34,7 +35,6 @@ CITE_SUP_RE = re.compile(r'<sup class="cite">.*?</sup>', re.S)
 NESTED_LIST_RE = re.compile(r"<[uo]l\b")
 
 # Markdown source side.
-FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 SOURCE_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 SOURCE_ITEM_RE = re.compile(r"^( {0,3})(?:[-*+]|\d{1,9}[.)])[ \t]+(\S.*)$")
 EXPLICIT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+from sourcepos import FENCE_RE
+
 ATX_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
 SETEXT_RE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 HR_RE = re.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")

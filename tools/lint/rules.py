@@ -26,6 +26,7 @@ from crosslinks.markdown_ext import XREF_PATTERN
 from problems import WARNING
 from quotes.fingerprint import WORD_RE
 from quotes.scan import CITE, find, quote_text, verify
+from sourcepos import FENCE_RE
 
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 XREF_RE = re.compile(XREF_PATTERN)
@@ -35,7 +36,6 @@ LINK_AFTER_RE = re.compile(r"\[@[^\]\n]*\]\(")
 LINK_RE = re.compile(r"(!?)\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 TAG_RE = re.compile(r"<[^>\n]*>")
 SOURCED_KINDS = ("paragraph", "item", "quote", "table")
-FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 # Raw HTML that would run code or pull in another site (the pages' CSP would block
 # most of it in the browser; the lint stops it before it is published at all).
