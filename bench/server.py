@@ -27,12 +27,10 @@ def build_once(settings: str, content: str, output: str) -> bool:
 
     build.TIMINGS.clear()
     with build.timed("checks"):
-        checked = lint(settings, content, skip=BUILD_SKIPS)
-    if checked.errors:
-        return False
+        checked = lint(settings, content, skip=BUILD_SKIPS, build_checks=False)
     problems = build.build(
         settings, output, {"PATH": os.path.abspath(content), "SPEED_MEMORY": True},
-        post_steps=(search_index.build_index,), wait_cleanup=False,
+        post_steps=(search_index.build_index,), wait_cleanup=False, found=checked.problems,
     )
     return not problems
 

@@ -128,6 +128,22 @@ def test_every_broken_reference_is_reported_with_file_line_and_suggestion(build_
     ]
 
 
+def test_the_lints_own_rules_and_the_plugins_checks_fail_the_build_together(build_site):
+    # An uncited paragraph is only the lint's rule; an unknown brief only the crosslinks
+    # plugin's. The build runs the first on the Markdown and the second while Pelican
+    # reads: both must be listed, and nothing written.
+    alpha = ALPHA.replace("[[beta]]", "[[betta]]") + "\n    The talks also covered ports.\n"
+    result = build_site(site(**{"content/briefs/alpha.md": alpha}))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-3:] == [
+        "content/briefs/alpha.md:10:14: [error] unknown brief 'betta' (did you mean 'beta'?) (crosslink)",
+        "content/briefs/alpha.md:16:1: [error] paragraph has no citation: add [@key] for the source of its facts"
+        " (uncited)",
+        "build failed: 2 problems; output/ left as it was",
+    ]
+    assert not result.output.exists()
+
+
 def test_a_failed_build_leaves_output_exactly_as_it_was(build_site, tmp_path):
     good = build_site(site())
     assert good.returncode == 0

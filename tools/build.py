@@ -18,7 +18,7 @@ import time
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "plugins"))
 
-from problems import WARNING, ContentError, Problem, collected, format_problems  # noqa: E402
+from problems import WARNING, ContentError, Problem, carried, collected, format_problems  # noqa: E402
 
 from tools import atomic, search_index  # noqa: E402
 from tools.lint import BUILD_SKIPS, lint  # noqa: E402
@@ -76,19 +76,24 @@ def cache_settings(output: str, use_cache: bool = True) -> dict:
 
 
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
-          use_cache: bool = True, wait_cleanup: bool = True) -> list[Problem] | None:
+          use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = ()) -> list[Problem] | None:
     """Build into a staging folder, run `post_steps(folder)`, then publish it.
 
     Returns None on success or the problems that stopped the build; output/ is
-    untouched unless the build succeeded. Builds of one output take turns (a lock);
+    untouched unless the build succeeded. Errors in `found` (problems found before
+    the build) stop it as the plugins' own do, once every document is read, so the
+    plugins' problems are listed with them. Builds of one output take turns (a lock);
     staging folders of a killed build are removed first. With `wait_cleanup=False`
     the previous output is deleted in the background once the new one is in place."""
     with atomic.locked(output):
         atomic.remove_stale(output)
         staged = atomic.staging_dir(output)
         try:
-            with timed("pelican"):
+            errors = [p for p in found if p.level != WARNING]
+            with timed("pelican"), carried(errors):
                 run_pelican(settings_file, staged, {**cache_settings(output, use_cache), **(overrides or {})})
+            if errors:  # settings without the problems plugin: nothing stopped Pelican
+                raise ContentError(errors)
             for step in post_steps:
                 named = getattr(step, "__name__", "<lambda>") != "<lambda>"
                 with timed(step.__module__.rpartition(".")[2] if named else "post-steps"):
@@ -120,11 +125,13 @@ def main(argv=None) -> int:
         overrides = {"PATH": os.path.abspath(args.content)} if args.content else None
         # The search index is built on the staged site, so it ships (or fails) with it.
         post_steps = (lambda _: _raise_logged(counter), search_index.build_index)
-        # The checks of `make check` first, so a build never publishes what they reject.
+        # The checks of `make check`, so a build never publishes what they reject: the
+        # lint's own rules here, on the Markdown; the rest the plugins run while
+        # Pelican reads (each brief is converted once, and cached).
         with timed("checks"):
-            checked = lint(args.settings, args.content, skip=BUILD_SKIPS)
-        problems = checked.errors or build(args.settings, args.output, overrides, post_steps=post_steps,
-                                             use_cache=not args.no_cache, wait_cleanup=False)
+            checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False)
+        problems = build(args.settings, args.output, overrides, post_steps=post_steps,
+                         use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems)
     except KeyboardInterrupt:
         print("build: interrupted; output/ left as it was", file=sys.stderr)
         return 130

@@ -6,6 +6,7 @@ lists of `Problem`, and one place formats them and picks the exit status.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ def relative_source(path: str) -> str:
 # problem is reported, not only the first.
 
 _collected: list[Problem] = []
+_carried: list[Problem] = []
 
 
 def report(problem: Problem) -> None:
@@ -83,8 +85,20 @@ def collected() -> list[Problem]:
     return list(_collected)
 
 
+@contextlib.contextmanager
+def carried(found: list[Problem]):
+    """Problems found before Pelican runs (tools/build.py: the lint's own rules) count
+    as the plugins' do: a build that has errors among them fails at `get_writer`, with
+    the plugins' problems listed too, before anything is written."""
+    _carried[:] = found
+    try:
+        yield
+    finally:
+        _carried.clear()
+
+
 def _reset(_pelican) -> None:
-    _collected.clear()
+    _collected[:] = _carried
 
 
 # --- Problems found while reading --------------------------------------------------

@@ -33,6 +33,7 @@ SENTENCE_END_RE = re.compile(
     r"[.!?]+[\"'”’)\]]*\s+(?=[^\s" + CITE + BLOCK + "])"
 )
 CUT_RE = re.compile(r"\.\s?\.\s?\.|…|\[[^\]]*\]")
+MARK_RE = re.compile("[" + QUOTE_MARKS + BLOCK + "]")  # what `find` looks at: it skips the rest
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,12 @@ def find(flat: str) -> tuple[list[Quote], list[StrayMark]]:
     quotes, strays = [], []
     spans = []
     open_at = None
-    for i, ch in enumerate(flat):
-        if ch == BLOCK:
+    for m in MARK_RE.finditer(flat):
+        i = m.start()
+        if m.group() == BLOCK:
             if open_at is not None:
                 strays.append(StrayMark(open_at, "unclosed"))
                 open_at = None
-            continue
-        if ch not in QUOTE_MARKS:
             continue
         role = _role(flat, i)
         if open_at is None:

@@ -5,8 +5,8 @@ plugins' own checks: front matter, cross-links and their sections, citations,
 sources.yaml, timeline events), plus what only the Markdown shows (see
 `rules.py`): uncited paragraphs, quotes without a citation or not word for word
 in their source's fingerprint, unsafe HTML, unclosed syntax, and briefs whose
-`As_of` is old. Every build runs it first (`tools/build.py`), so a build never
-publishes what `make check` rejects.
+`As_of` is old. Every build runs the lint's own rules (`tools/build.py`) and its
+plugins the rest, so a build never publishes what `make check` rejects.
 
 Pelican is not imported: the settings file is executed as a plain module and each
 document is converted with Python-Markdown directly, so the whole check takes a
@@ -84,21 +84,31 @@ def pure_module(name: str):
 
 
 def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, max_age_days: int | None = None,
-         on: datetime.date | None = None, skip: tuple = (), quote_log: bool = False) -> Result:
-    """Every problem in the content, sorted; `skip` names rules not to run."""
+         on: datetime.date | None = None, skip: tuple = (), quote_log: bool = False,
+         build_checks: bool = True) -> Result:
+    """Every problem in the content, sorted; `skip` names rules not to run.
+
+    `build_checks=False` leaves out what a build checks by itself while reading (the
+    Markdown conversion, with the plugins' checks on its HTML, and files that are not
+    UTF-8): the build runs only the lint's own rules, on the Markdown, so no brief is
+    converted twice (see tools/build.py)."""
     from . import documents, rules
 
     settings = documents.load_settings(settings_file, content)
     registry, prints, problems = _registry_and_fingerprints(settings)
     docs = documents.discover(settings)
-    md = documents.markdown_converter(settings)
+    md = documents.markdown_converter(settings) if build_checks else None
     readable = []
     for doc in docs:
         documents.read(doc)
         if doc.readable:
-            documents.convert(doc, md)
+            if md is not None:
+                documents.convert(doc, md)
             readable.append(doc)
-    problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]))
+        elif not build_checks:
+            doc.problems.clear()  # the build's reader reports it, in its own words
+    if build_checks:
+        problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]))
 
     log = [] if quote_log else None
     when = on or today()
