@@ -68,6 +68,7 @@ class Sample:
     returncode: int
     stderr: str = ""
     phases: dict | None = None  # seconds per phase, from `tools.build --timings`
+    tree_mb: float = 0.0  # peak of the summed memory of the process and its children
 
 
 def phases_of(stderr: str) -> dict | None:
@@ -78,27 +79,60 @@ def phases_of(stderr: str) -> dict | None:
     return None
 
 
+def tree_memory_mb(root: int) -> float:
+    """Memory of process `root` and all its descendants now: the sum of their
+    proportional set sizes (a page shared by n processes counts 1/n to each), from
+    /proc; RSS where smaps_rollup is not readable."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        for name, key in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
+            try:
+                with open(f"/proc/{pid}/{name}", "rb") as f:
+                    line = next((l for l in f if l.startswith(key)), None)
+            except OSError:
+                continue
+            if line:
+                total += int(line.split()[1])
+                break
+    return total / 1024
+
+
 def measure(cmd: list[str], env: dict | None = None, timeout: float | None = None) -> Sample:
-    """Run `cmd` from the project root; wall clock to exit, rusage of it and its children."""
+    """Run `cmd` from the project root; wall clock to exit, rusage of it and its
+    children, and the peak of their summed memory (sampled every 0.25 s)."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
                                 env={**os.environ, **(env or {})})
         deadline = None if timeout is None else start + timeout
+        peak, sampled = 0.0, 0.0
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            if deadline and time.perf_counter() > deadline:
                 proc.kill()
                 deadline = None
+            if time.perf_counter() - sampled >= 0.25:
+                peak, sampled = max(peak, tree_memory_mb(proc.pid)), time.perf_counter()
             time.sleep(0.01)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, text,
-                  phases_of(text))
+                  phases_of(text), peak)
 
 
 def wait_for_cleanup(output: str, limit: float = 120.0) -> None:
@@ -237,6 +271,7 @@ def summarize(samples: dict[str, list[Sample]]) -> dict:
         wall = statistics.median(s.wall_s for s in runs)
         cpu = statistics.median(s.cpu_s for s in runs)
         rss = max(s.max_rss_mb for s in runs)
+        tree = max(s.tree_mb for s in runs)
         phases = {}
         for name in sorted({k for s in runs for k in (s.phases or {})}):
             values = [s.phases[name] for s in runs if s.phases and name in s.phases]
@@ -248,6 +283,7 @@ def summarize(samples: dict[str, list[Sample]]) -> dict:
             "median_wall_s": round(wall, 3),
             "median_cpu_s": round(cpu, 3),
             "max_rss_mb": round(rss, 1) if rss else None,
+            "peak_mb": round(tree, 1) if tree else None,
             "wall_vs_baseline": round(wall / base_wall, 3) if base_wall else None,
             "cpu_vs_baseline": round(cpu / base_cpu, 3) if base_cpu else None,
         }
@@ -290,7 +326,9 @@ def run_fit(work: str, sizes: list[int], repeats: int, settings: str) -> dict:
             "cold_wall_s": round(statistics.median(s.wall_s for s in cold), 3),
             "cold_cpu_s": round(statistics.median(s.cpu_s for s in cold), 3),
             "cold_max_rss_mb": round(max(s.max_rss_mb for s in cold), 1),
+            "cold_peak_mb": round(max(s.tree_mb for s in cold), 1),
             "baseline_max_rss_mb": round(max(s.max_rss_mb for s in base), 1),
+            "baseline_peak_mb": round(max(s.tree_mb for s in base), 1),
         }
         print(f"  n={n}: {rows[n]}", file=sys.stderr)
         shutil.rmtree(site.root, ignore_errors=True)
@@ -305,6 +343,7 @@ def table(n: int, repeats: int, modes: dict) -> str:
     lines = [
         f"N={n} briefs, {repeats} interleaved repetitions, {os.cpu_count()} cores; medians",
         f"{'mode':36s} {'wall s':>8s} {'x base':>7s} {'CPU s':>8s} {'x base':>7s} {'peak MB':>8s}",
+        "(peak MB: the most memory the build's processes held at once, summed; sampled every 0.25 s)",
     ]
     for mode in MODES:
         m = modes.get(mode)
@@ -312,7 +351,7 @@ def table(n: int, repeats: int, modes: dict) -> str:
             continue
         ratio = f"{m['wall_vs_baseline']:.2f}" if m["wall_vs_baseline"] else "-"
         cratio = f"{m['cpu_vs_baseline']:.2f}" if m["cpu_vs_baseline"] and mode != "server" else "-"
-        rss = f"{m['max_rss_mb']:.0f}" if m["max_rss_mb"] else "-"
+        rss = f"{m['peak_mb']:.0f}" if m.get("peak_mb") else "-"
         cpu = f"{m['median_cpu_s']:8.2f}" if mode != "server" else f"{'-':>8s}"
         lines.append(f"{m['label']:36s} {m['median_wall_s']:8.2f} {ratio:>7s} {cpu} {cratio:>7s} {rss:>8s}")
         base = modes.get("baseline", {}).get("median_wall_s")
@@ -364,7 +403,7 @@ def main(argv=None) -> int:
         f = results["fit"]["cold_fit"]
         print(f"cold build time ~ {f.get('intercept_s')}s + {f.get('slope_s_per_1000')}s per 1,000 briefs "
               f"(R^2 {f.get('r2')}); " + ", ".join(
-                  f"n={n}: {r['cold_wall_s']}s, {r['cold_max_rss_mb']:.0f} MB" for n, r in results["fit"]["sizes"].items()))
+                  f"n={n}: {r['cold_wall_s']}s, {r['cold_peak_mb']:.0f} MB" for n, r in results["fit"]["sizes"].items()))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2, sort_keys=True)

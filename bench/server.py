@@ -27,10 +27,10 @@ def build_once(settings: str, content: str, output: str) -> bool:
 
     build.TIMINGS.clear()
     with build.timed("checks"):
-        checked = lint(settings, content, skip=BUILD_SKIPS, build_checks=False)
+        checked = lint(settings, content, skip=BUILD_SKIPS, build_checks=False, cache_dir=build.lint_cache(output))
     problems = build.build(
         settings, output, {"PATH": os.path.abspath(content), "SPEED_MEMORY": True},
-        post_steps=(search_index.build_index,), wait_cleanup=False, found=checked.problems,
+        post_steps=(search_index.step(settings),), wait_cleanup=False, found=checked.problems,
     )
     return not problems
 

@@ -106,3 +106,31 @@ def test_cbor_round_trip_is_exact():
     assert item == ("array", [("text", b"status"), ("array", [("array", [
         ("text", b"agreed"), ("array", [("uint", 1), ("uint", 2), ("uint", 1000)])])])])
     assert search_index.cbor_encode(item) == payload
+
+
+def test_a_large_site_is_indexed_in_parts_that_together_cover_every_page(tmp_path):
+    # Pagefind's memory grows with what one run indexes, so a site over the part size
+    # is indexed in parts (each page in exactly one), merged by the search page.
+    site = filtered_site(tmp_path / "site", STATUSES * 3)  # 21 pages
+    (site / "plain.html").write_text("<html><body><p>Not marked for the index.</p></body></html>", encoding="utf-8")
+    size = max(p.stat().st_size for p in site.glob("p*/index.html"))
+    search_index.build_index(str(site), part_bytes=size * 5)  # 5 pages a part
+    bundle = site / "pagefind"
+    parts = json.loads((bundle / "parts.json").read_text(encoding="utf-8"))
+    assert parts == ["part-2/", "part-3/", "part-4/", "part-5/"]
+    counts = [json.loads((bundle / p / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["en"]
+              ["page_count"] for p in [""] + parts]
+    assert counts == [5, 5, 5, 5, 1]  # the unmarked page is in none
+    assert (bundle / "pagefind-ui.js").is_file()
+    assert not list(bundle.glob("part-*/pagefind-ui.js"))  # the UI comes from the first part only
+    assert not list(tmp_path.glob(".search-part-*"))  # the mirrors are gone
+    again = filtered_site(tmp_path / "again", STATUSES * 3)
+    (again / "plain.html").write_text("<html><body><p>Not marked for the index.</p></body></html>", encoding="utf-8")
+    search_index.build_index(str(again), part_bytes=size * 5)
+    assert snapshot(again / "pagefind") == snapshot(bundle)  # parts are reproducible too
+
+
+def test_a_small_site_is_one_part(build_site):
+    result = build_site(FILES)
+    assert result.returncode == 0, result.stderr
+    assert json.loads((result.output / "pagefind" / "parts.json").read_text(encoding="utf-8")) == []

@@ -75,6 +75,12 @@ def cache_settings(output: str, use_cache: bool = True) -> dict:
     return {"CACHE_PATH": os.path.join(parent, ".cache", f"build-{name}")}
 
 
+def lint_cache(output: str) -> str:
+    """The lint's per-file results (tools/lint/cache.py), beside the build's cache."""
+    parent, name = atomic.split(output)
+    return os.path.join(parent, ".cache", f"lint-{name}")
+
+
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
           use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = ()) -> list[Problem] | None:
     """Build into a staging folder, run `post_steps(folder)`, then publish it.
@@ -95,8 +101,9 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
             if errors:  # settings without the problems plugin: nothing stopped Pelican
                 raise ContentError(errors)
             for step in post_steps:
-                named = getattr(step, "__name__", "<lambda>") != "<lambda>"
-                with timed(step.__module__.rpartition(".")[2] if named else "post-steps"):
+                function = getattr(step, "func", step)  # a functools.partial is named after its function
+                named = getattr(function, "__name__", "<lambda>") != "<lambda>"
+                with timed(function.__module__.rpartition(".")[2] if named else "post-steps"):
                     step(staged)
         except ContentError as e:
             atomic.discard(staged)
@@ -124,12 +131,13 @@ def main(argv=None) -> int:
     try:
         overrides = {"PATH": os.path.abspath(args.content)} if args.content else None
         # The search index is built on the staged site, so it ships (or fails) with it.
-        post_steps = (lambda _: _raise_logged(counter), search_index.build_index)
+        post_steps = (lambda _: _raise_logged(counter), search_index.step(args.settings))
         # The checks of `make check`, so a build never publishes what they reject: the
         # lint's own rules here, on the Markdown; the rest the plugins run while
         # Pelican reads (each brief is converted once, and cached).
         with timed("checks"):
-            checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False)
+            checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False,
+                           cache_dir=lint_cache(args.output) if not args.no_cache else None)
         problems = build(args.settings, args.output, overrides, post_steps=post_steps,
                          use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems)
     except KeyboardInterrupt:

@@ -28,16 +28,36 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def _serve(directory) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 @pytest.fixture(scope="session")
 def site_url(real_site):
     """Base URL (no trailing slash) of the real site served from its build folder."""
-    handler = functools.partial(QuietHandler, directory=str(real_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = _serve(real_site)
+    yield url
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def serve():
+    """`serve(folder)` -> base URL of `folder` served for this test."""
+    servers = []
+
+    def start(directory) -> str:
+        server, url = _serve(directory)
+        servers.append(server)
+        return url
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from quotes.html import TITLE
 
+from .conftest import run_tool
+
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -47,3 +49,32 @@ def test_a_verified_quote_is_marked_and_links_to_the_method(site, build_site):
             '<a class="verified-link" href="../../about/#quote-verification">') in page
     # too short to check: left as the smarty extension wrote it
     assert "called the text &ldquo;nearly final&rdquo; <sup" in page
+
+
+def test_the_checks_a_build_remembers_follow_every_change(site, build_site, tmp_path):
+    # A build keeps each file's lint results (tools/lint/cache.py): an unchanged file
+    # must give the same problems as a fresh check, and a change to the file or to
+    # what the rules read (a saved source's fingerprint) must be seen.
+    env = {"BRIEFS_TODAY": "2025-04-20"}
+    assert build_site({}, env=env).returncode == 0
+    uncited = site / "content" / "briefs" / "uncited.md"
+    uncited.write_text((CORPUS / "uncited-paragraph.md").read_text(encoding="utf-8"), encoding="utf-8")
+    first = build_site({}, env=env)
+    again = build_site({}, env=env)
+    assert first.returncode == again.returncode == 1
+    assert first.stderr.splitlines()[-3:] == again.stderr.splitlines()[-3:]
+    assert "(uncited)" in again.stderr
+    uncited.unlink()
+    assert build_site({}, env=env).returncode == 0
+
+    # The envoy's saved remarks now say something else: beta's quote is no longer in them.
+    other = tmp_path / "other-remarks.html"
+    other.write_text("<html><body><p>The envoy spoke at length about the weather in the harbour "
+                     "and the price of grain this spring.</p></body></html>", encoding="utf-8")
+    made = run_tool("tools.fingerprint", "--source", "envoy-2025-04-15", "--file", str(other),
+                    "--content", str(site / "content"), cwd=site)
+    assert made.returncode == 0, made.stderr
+    changed = build_site({}, env=env)
+    assert changed.returncode == 1
+    expected = "content/briefs/beta.md:10:33: [error] quotation is not word for word in the saved copy of"
+    assert expected in changed.stderr

@@ -85,22 +85,41 @@ def pure_module(name: str):
 
 def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, max_age_days: int | None = None,
          on: datetime.date | None = None, skip: tuple = (), quote_log: bool = False,
-         build_checks: bool = True) -> Result:
+         build_checks: bool = True, cache_dir: str | None = None) -> Result:
     """Every problem in the content, sorted; `skip` names rules not to run.
 
     `build_checks=False` leaves out what a build checks by itself while reading (the
     Markdown conversion, with the plugins' checks on its HTML, and files that are not
     UTF-8): the build runs only the lint's own rules, on the Markdown, so no brief is
-    converted twice (see tools/build.py)."""
+    converted twice (see tools/build.py). With it, `cache_dir` keeps each file's
+    problems between runs (cache.py), so an unchanged file is not checked again."""
     from . import documents, rules
 
     settings = documents.load_settings(settings_file, content)
     registry, prints, problems = _registry_and_fingerprints(settings)
     docs = documents.discover(settings)
     md = documents.markdown_converter(settings) if build_checks else None
-    readable = []
+    cache = None
+    if cache_dir and not build_checks and not quote_log:
+        from .cache import RuleCache, salt
+
+        cache = RuleCache(cache_dir, salt(settings, _fingerprints_folder(settings)))
+    readable, fresh, keys = [], [], {}  # fresh: documents the rules have not seen as they are
     for doc in docs:
-        documents.read(doc)
+        data = documents.read_bytes(doc)
+        cached = None
+        if cache is not None:
+            keys[doc.source_file] = cache.key(doc.source_file, data)
+            cached = cache.get(keys[doc.source_file])
+        if cached is not None and "as-of" in skip:
+            doc.problems = cached
+            continue
+        documents.read(doc, data)
+        if cached is not None:
+            doc.problems = cached  # what reading found (a BOM) is among them
+            readable.append(doc)
+            continue
+        fresh.append(doc)
         if doc.readable:
             if md is not None:
                 documents.convert(doc, md)
@@ -111,18 +130,31 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
         problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]))
 
     log = [] if quote_log else None
-    when = on or today()
-    max_age = max_age_days if max_age_days is not None else int(settings.get("LINT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
-    for doc in readable:
-        rules.check_blocks(doc, prints, log)
-        if "sanitize" not in settings["PLUGINS"]:
-            rules.check_html(doc)  # else the sanitize plugin's own problems came with the conversion
-        rules.check_scaffold(doc)
-        if "as-of" not in skip:
+    for doc in fresh:
+        if doc.readable:
+            rules.check_blocks(doc, prints, log)
+            if "sanitize" not in settings["PLUGINS"]:
+                rules.check_html(doc)  # else the sanitize plugin's own problems came with the conversion
+            rules.check_scaffold(doc)
+        if cache is not None:
+            cache.put(keys[doc.source_file], doc.problems)
+    if cache is not None:
+        cache.save()
+    if "as-of" not in skip:  # depends on the day: never cached
+        when = on or today()
+        max_age = max_age_days if max_age_days is not None else int(
+            settings.get("LINT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
+        for doc in readable:
             rules.check_as_of(doc, when, max_age)
     for doc in docs:
         problems += doc.problems
     return Result(sorted({p for p in problems if p.rule not in skip}), len(docs), log or [])
+
+
+def _fingerprints_folder(settings: dict) -> str:
+    from quotes.fingerprint import fingerprints_dir
+
+    return fingerprints_dir(settings)
 
 
 def _registry_and_fingerprints(settings: dict):

@@ -84,10 +84,15 @@ def discover(settings: dict) -> list[Document]:
     return sorted(found, key=lambda d: (d.kind != "brief", d.source_file))
 
 
-def read(doc: Document) -> None:
-    """Decode the file (reporting a BOM or invalid UTF-8), parse header and blocks."""
+def read_bytes(doc: Document) -> bytes:
     with open(doc.source_path, "rb") as f:
-        data = f.read()
+        return f.read()
+
+
+def read(doc: Document, data: bytes | None = None) -> None:
+    """Decode the file (reporting a BOM or invalid UTF-8), parse header and blocks."""
+    if data is None:
+        data = read_bytes(doc)
     if data.startswith(b"\xef\xbb\xbf"):
         doc.problem(1, 1, "file starts with a byte order mark (BOM): save it as UTF-8 without BOM", "encoding")
         data = data[3:]
