@@ -16,8 +16,8 @@ we report medians and ratios to the baseline:
     every plugin, search index, atomic publish), as the first build of a fresh
     clone: no cache to read (it writes one).
 (c) warm rebuild: one brief edited after (b), same command, with the cache.
-(c') the same edit built by a process that stays up (bench/server.py), as a
-    development server would.
+(c') the same edit built by a build process that stays up (`tools.build --stay`),
+    as `make devserver` runs it: the search index follows in the background.
 (d) the link check of (b)'s output: `python -m tools.linkcheck`.
 
 The build's phases (`tools.build --timings`: the checks it runs first, Pelican with
@@ -50,7 +50,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
 MODES = ("baseline", "cold", "warm", "server", "linkcheck")
 PHASES = {"checks": "checks (make check's rules)", "pelican": "Pelican with our plugins",
-          "search_index": "search index (Pagefind)"}
+          "search_index": "search index (Pagefind)",
+          "carry_over": "last search index, linked in",
+          "background": "then search index, in the background"}
 LABELS = {
     "baseline": "(a) plain Pelican (baseline)",
     "cold": "(b) full build, cold",
@@ -194,22 +196,31 @@ class Site:
 
 
 class Server:
-    """bench/server.py, kept running across repetitions."""
+    """A build process (`tools.build --stay`, what `make devserver` runs), kept running
+    across repetitions."""
 
     def __init__(self, site: Site):
         self.proc = subprocess.Popen(
-            [PY, "-m", "bench.server", "--settings", site.settings,
+            [PY, "-m", "tools.build", "--stay", "--settings", site.settings,
              "--content", os.path.join(site.full, "content"), "--output", site.out["server"]],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         )
 
-    def build(self) -> dict:
-        self.proc.stdin.write("build\n")
+    def ask(self, command: str) -> dict:
+        self.proc.stdin.write(command + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError(f"bench.server stopped: {self.proc.stderr.read()}")
+            raise RuntimeError(f"the build process stopped (exit {self.proc.wait()})")
         return json.loads(line)
+
+    def build(self) -> dict:
+        """Build; then wait for the search index it refreshes in the background, so that
+        Pagefind does not run during the next measurement. The answer's `index_s` is
+        how long that took after the build was published."""
+        answer = self.ask("build")
+        answer["index_s"] = self.ask("wait")["wall_s"]
+        return answer
 
     def close(self) -> float:
         self.proc.stdin.close()
@@ -231,7 +242,7 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
     server = Server(site)
     first = server.build()  # its own cold build: imports, cache, pages
     if not first["ok"]:
-        raise RuntimeError("bench.server: first build failed")
+        raise RuntimeError(f"build process: first build failed: {first.get('log')}")
     for rep in range(repeats):
         shutil.rmtree(site.out["baseline"], ignore_errors=True)
         samples["baseline"].append(check(measure(site.baseline_cmd()), "baseline"))
@@ -249,8 +260,9 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
         wait_for_cleanup(site.out["server"])
         answer = server.build()
         if not answer["ok"]:
-            raise RuntimeError("bench.server: build failed")
-        samples["server"].append(Sample(answer["wall_s"], answer["cpu_s"], 0.0, 0, phases=answer.get("phases")))
+            raise RuntimeError(f"build process: build failed: {answer.get('log')}")
+        samples["server"].append(Sample(answer["wall_s"], answer["cpu_s"], 0.0, 0,
+                                        phases={**answer.get("phases", {}), "background": answer["index_s"]}))
 
         if with_linkcheck:
             samples["linkcheck"].append(check(measure(site.linkcheck_cmd()), "linkcheck"))

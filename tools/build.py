@@ -101,9 +101,7 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
             if errors:  # settings without the problems plugin: nothing stopped Pelican
                 raise ContentError(errors)
             for step in post_steps:
-                function = getattr(step, "func", step)  # a functools.partial is named after its function
-                named = getattr(function, "__name__", "<lambda>") != "<lambda>"
-                with timed(function.__module__.rpartition(".")[2] if named else "post-steps"):
+                with timed(_phase_name(step)):
                     step(staged)
         except ContentError as e:
             atomic.discard(staged)
@@ -116,6 +114,15 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
     return None
 
 
+def _phase_name(step) -> str:
+    """A post-step's name in --timings: its module's (search_index), a method's own."""
+    function = getattr(step, "func", step)  # a functools.partial is named after its function
+    name = getattr(function, "__name__", "<lambda>")
+    if name == "<lambda>":
+        return "post-steps"
+    return name if hasattr(function, "__self__") else function.__module__.rpartition(".")[2]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="build", description=__doc__.splitlines()[0])
     parser.add_argument("--settings", default="pelicanconf.py")
@@ -124,41 +131,179 @@ def main(argv=None) -> int:
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the content cache and reused pages (a cold build)")
     parser.add_argument("--timings", action="store_true", help="print how long each phase took")
+    parser.add_argument("--stay", action="store_true",
+                        help="a build process (make devserver): build on each line 'build' read from stdin, "
+                        "answer one JSON line each on stdout")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     counter = setup_logging(args.verbose)
+    if args.stay:
+        return stay(args, counter)
+    code, report = build_site(args, counter)
+    print(report, file=sys.stderr)
+    return code
+
+
+def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
+    """One build, as `make html` runs it: (exit status, what to tell the user).
+
+    `search`: None builds the search index on the staged site, so it ships (or fails)
+    with it; a `BackgroundSearch` (a build process) publishes the last index instead
+    and refreshes it after."""
     started = time.monotonic()
+    TIMINGS.clear()
+    counter.messages.clear()
+    lines: list[str] = []
     try:
-        overrides = {"PATH": os.path.abspath(args.content)} if args.content else None
-        # The search index is built on the staged site, so it ships (or fails) with it.
-        post_steps = (lambda _: _raise_logged(counter), search_index.step(args.settings))
+        overrides = {"PATH": os.path.abspath(args.content)} if args.content else {}
+        if search is not None:
+            search.stop()
+            overrides["SPEED_MEMORY"] = True  # what each file converted to stays in this process
+        index_step = search.carry_over if search is not None else search_index.step(args.settings)
+        post_steps = (lambda _: _raise_logged(counter), index_step)
         # The checks of `make check`, so a build never publishes what they reject: the
         # lint's own rules here, on the Markdown; the rest the plugins run while
         # Pelican reads (each brief is converted once, and cached).
         with timed("checks"):
             checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False,
                            cache_dir=lint_cache(args.output) if not args.no_cache else None)
-        problems = build(args.settings, args.output, overrides, post_steps=post_steps,
+        problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
                          use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems)
     except KeyboardInterrupt:
-        print("build: interrupted; output/ left as it was", file=sys.stderr)
-        return 130
+        if search is not None:
+            raise
+        return 130, "build: interrupted; output/ left as it was"
     except (LoggedErrors, search_index.SearchIndexError) as e:
-        print(f"build failed: {e}; {display_path(args.output)}/ left as it was", file=sys.stderr)
-        return 1
+        return 1, f"build failed: {e}; {display_path(args.output)}/ left as it was"
     warnings = sorted({p for p in collected() if p.level == WARNING} | set(checked.warnings))
     if warnings:
-        print(format_problems(warnings), file=sys.stderr)
+        lines.append(format_problems(warnings))
     shown = display_path(args.output)
     if problems:
-        print(format_problems(problems), file=sys.stderr)
         count = len(problems)
-        print(f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was", file=sys.stderr)
-        return 1
-    print(f"built {shown}/ in {time.monotonic() - started:.1f}s", file=sys.stderr)
+        lines += [format_problems(problems), f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was"]
+        return 1, "\n".join(lines)
+    lines.append(f"built {shown}/ in {time.monotonic() - started:.1f}s")
+    if search is not None:
+        search.start()
+        lines.append("search index: refreshing in the background")
     if args.timings:
-        print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in TIMINGS.items()), file=sys.stderr)
+        lines.append("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in TIMINGS.items()))
+    return 0, "\n".join(lines)
+
+
+def stay(args, counter: ErrorCounter) -> int:
+    """Build on every line `build` on stdin; answer each with one JSON line on stdout:
+    {"ok", "code", "log", "wall_s", "cpu_s", "phases"}. `wait` answers once the search
+    index of the last build is in place: {"ok", "log", "wall_s"}. Imports, compiled templates and
+    what each file converted to stay in memory between builds, and the search index is
+    refreshed in the background (BackgroundSearch): a preview is as fast as it gets.
+    Plugin code is imported once: the development server starts a new process when it
+    changes."""
+    import json
+    import traceback
+
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # what else prints to stdout (Pelican's summary) cannot break the protocol
+    search = BackgroundSearch(args.output, search_index.step(args.settings).keywords["part_bytes"])
+    captured = CapturedLog()
+    logging.getLogger().addHandler(captured)
+    try:
+        for line in sys.stdin:
+            command = line.strip()
+            if command == "wait":  # until the search index is refreshed (benchmarks, tests)
+                started = time.perf_counter()
+                search.wait()
+                answer = {"ok": not search.failure, "log": search.failure,
+                          "wall_s": round(time.perf_counter() - started, 3)}
+                print(json.dumps(answer, sort_keys=True), file=answers, flush=True)
+                continue
+            if command != "build":
+                continue
+            wall, cpu = time.perf_counter(), time.process_time()
+            captured.lines.clear()
+            try:
+                code, report = build_site(args, counter, search)
+            except Exception:  # noqa: BLE001 - report it as the command line would, and stay up
+                code, report = 1, traceback.format_exc().rstrip()
+            log = "\n".join(captured.lines + ([search.failure] if search.failure else []) + [report])
+            answer = {"ok": code == 0, "code": code, "log": log, "wall_s": round(time.perf_counter() - wall, 3),
+                      "cpu_s": round(time.process_time() - cpu, 3),
+                      "phases": {k: round(v, 3) for k, v in TIMINGS.items()}}
+            print(json.dumps(answer, sort_keys=True), file=answers, flush=True)
+    finally:
+        search.stop()
     return 0
+
+
+class CapturedLog(logging.Handler):
+    """Pelican's warnings and errors of one build, for the answer of a build process."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(self.format(record))
+
+
+class BackgroundSearch:
+    """The search index of a build process: each build is published with the last
+    index (hard links into the staged site), then Pagefind indexes the published site
+    in a thread and the new index is swapped in (atomically, as a build is). A new
+    build first stops a refresh that has not finished. So a preview never waits for
+    Pagefind (5 s at 1,000 briefs); its search results may be one save behind for
+    those seconds."""
+
+    def __init__(self, output: str, part_bytes: int):
+        import threading
+
+        self.output, self.part_bytes = os.path.abspath(output), part_bytes
+        self.cancel = threading.Event()
+        self.thread = None
+        self.failure = ""
+
+    def carry_over(self, staged: str) -> None:
+        import shutil
+
+        previous = os.path.join(self.output, "pagefind")
+        if os.path.isdir(previous):
+            shutil.copytree(previous, os.path.join(staged, "pagefind"), copy_function=os.link)
+
+    def start(self) -> None:
+        import threading
+
+        self.cancel = threading.Event()
+        self.thread = threading.Thread(target=self._refresh, args=(self.cancel,), name="search-index", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.cancel.set()
+        self.wait()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def _refresh(self, cancel) -> None:
+        target = os.path.join(self.output, "pagefind")
+        bundle = atomic.staging_dir(target)  # inside output/: the swap is a rename
+        try:
+            search_index.build_index(self.output, self.part_bytes, bundle=bundle, cancel=cancel)
+            with atomic.locked(self.output):
+                if not cancel.is_set():
+                    atomic.publish(bundle, target)
+                    bundle = None
+            self.failure = ""
+        except search_index.Cancelled:
+            pass
+        except (search_index.SearchIndexError, OSError) as e:
+            self.failure = f"search index: {e}"
+        finally:
+            if bundle:
+                atomic.discard(bundle)
 
 
 def display_path(path: str) -> str:

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 HEADER = b"pagefind_dcd"  # every compressed Pagefind data file starts with this
@@ -66,16 +67,22 @@ def step(settings_file: str):
     return functools.partial(build_index, part_bytes=int(megabytes * 1024 * 1024) or sys.maxsize)
 
 
-def build_index(site: str, part_bytes: int = PART_BYTES) -> None:
-    """Index `site` in place (writes `site/pagefind/`); raises SearchIndexError on failure."""
+class Cancelled(SearchIndexError):
+    pass
+
+
+def build_index(site: str, part_bytes: int = PART_BYTES, bundle: str | None = None,
+                cancel: threading.Event | None = None) -> None:
+    """Index `site` into `bundle` (default `site/pagefind/`); raises SearchIndexError on
+    failure, Cancelled (Pagefind stopped) as soon as `cancel` is set."""
     site_path = Path(site)
     parts = split(indexed_pages(site_path), part_bytes)
-    bundle = site_path / "pagefind"
+    bundle = Path(bundle) if bundle else site_path / "pagefind"
     if len(parts) <= 1:
-        _pagefind(site_path, bundle)
+        _pagefind(site_path, bundle, cancel)
     else:
         for number, pages in enumerate(parts, start=1):
-            _index_part(site_path, pages, bundle if number == 1 else bundle / f"part-{number}")
+            _index_part(site_path, pages, bundle if number == 1 else bundle / f"part-{number}", cancel)
     names = [f"part-{number}/" for number in range(2, len(parts) + 1)]
     (bundle / PARTS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
 
@@ -84,7 +91,7 @@ def indexed_pages(site: Path) -> list[tuple[str, int]]:
     """(path relative to `site`, size) of every page Pagefind would index, in path order."""
     found = []
     for folder, dirs, files in os.walk(site):
-        dirs[:] = sorted(d for d in dirs if not (folder == str(site) and d == "pagefind"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (folder == str(site) and d == "pagefind"))
         for name in sorted(files):
             if name.endswith(".html"):
                 path = os.path.join(folder, name)
@@ -107,7 +114,7 @@ def split(pages: list[tuple[str, int]], part_bytes: int) -> list[list[str]]:
     return parts + [current] if current else parts
 
 
-def _index_part(site: Path, pages: list[str], bundle: Path) -> None:
+def _index_part(site: Path, pages: list[str], bundle: Path, cancel: threading.Event | None) -> None:
     """Index `pages` only, through a mirror of `site` holding just them (hard links,
     so the URLs Pagefind records are the same); write the bundle to `bundle`."""
     mirror = Path(tempfile.mkdtemp(prefix=".search-part-", dir=site.parent))
@@ -119,7 +126,7 @@ def _index_part(site: Path, pages: list[str], bundle: Path) -> None:
                 os.link(site / rel, target)
             except OSError:
                 shutil.copyfile(site / rel, target)
-        _pagefind(mirror, bundle)
+        _pagefind(mirror, bundle, cancel)
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
     if bundle.name.startswith("part-"):
@@ -127,13 +134,22 @@ def _index_part(site: Path, pages: list[str], bundle: Path) -> None:
             (bundle / name).unlink(missing_ok=True)
 
 
-def _pagefind(site: Path, bundle: Path) -> None:
-    result = subprocess.run(
+def _pagefind(site: Path, bundle: Path, cancel: threading.Event | None = None) -> None:
+    process = subprocess.Popen(
         [pagefind_executable(), "--site", str(site), "--output-path", str(bundle), "--silent"],
-        capture_output=True, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed ({result.returncode}): {(result.stderr or result.stdout).strip()}")
+    while True:
+        try:
+            out, err = process.communicate(timeout=None if cancel is None else 0.1)
+            break
+        except subprocess.TimeoutExpired:
+            if cancel.is_set():
+                process.kill()
+                process.communicate()
+                raise Cancelled("stopped for a newer build") from None
+    if process.returncode != 0:
+        raise SearchIndexError(f"pagefind failed ({process.returncode}): {(err or out).strip()}")
     if not (bundle / "pagefind-entry.json").is_file():
         raise SearchIndexError("pagefind wrote no index: no page has data-pagefind-body?")
     canonicalize(bundle)

@@ -1,0 +1,68 @@
+"""The build process `make devserver` keeps running (`python -m tools.build --stay`):
+each save is built in the same process, a broken save is reported and publishes
+nothing, and once its search index is refreshed in the background the output is byte
+for byte what `make html` makes of the same content."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from sitebuild import ROOT, run_build, write_site
+from test_search_index import FILES, snapshot
+
+
+class BuildProcess:
+    def __init__(self, root, output):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tools.build", "--stay", "--settings", str(ROOT / "pelicanconf.py"),
+             "--content", str(root / "content"), "--output", str(output)],
+            cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+
+    def ask(self, command: str) -> dict:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
+
+    def close(self) -> int:
+        self.process.stdin.close()
+        return self.process.wait(timeout=60)
+
+
+def test_a_build_process_builds_each_save_and_ends_equal_to_a_fresh_build(tmp_path):
+    write_site(tmp_path, FILES)
+    output = tmp_path / "preview"
+    builds = BuildProcess(tmp_path, output)
+    try:
+        first = builds.ask("build")
+        assert first["ok"], first["log"]
+        assert builds.ask("wait")["ok"]
+        brief = tmp_path / "content" / "briefs" / "a.md"
+        brief.write_text(brief.read_text(encoding="utf-8").replace("zeppelin", "airship"), encoding="utf-8")
+        second = builds.ask("build")
+        assert second["ok"], second["log"]
+        assert "airship" in (output / "briefs" / "a" / "index.html").read_text(encoding="utf-8")
+
+        before = snapshot(output)
+        brief.write_text(brief.read_text(encoding="utf-8").replace("[@wire-2025-03-25].", "[@wire-2052]."),
+                         encoding="utf-8")
+        broken = builds.ask("build")
+        assert not broken["ok"] and broken["code"] == 1
+        assert "content/briefs/a.md:8:37: [error] unknown source 'wire-2052'" in broken["log"]
+        assert snapshot(output) == before  # nothing published
+
+        brief.write_text(brief.read_text(encoding="utf-8").replace("[@wire-2052].", "[@wire-2025-03-25]."),
+                         encoding="utf-8")
+        assert builds.ask("build")["ok"]
+        assert builds.ask("wait")["ok"]
+    finally:
+        assert builds.close() == 0
+    fresh = run_build(tmp_path, output=tmp_path / "fresh")
+    assert fresh.returncode == 0, fresh.stderr
+    preview, made = snapshot(output), snapshot(fresh.output)
+    assert sorted(preview) == sorted(made)
+    assert [name for name in made if preview[name] != made[name]] == []
