@@ -118,9 +118,9 @@ def site(tmp_path):
             return subprocess.run(self.command(), cwd=tmp_path, capture_output=True, text=True,
                                   env=self.env(**extra), timeout=300)
 
-        def start(self, **extra):
-            return subprocess.Popen(self.command(), cwd=tmp_path, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, env=self.env(**extra))
+        def start(self, new_session=False, **extra):
+            return subprocess.Popen(self.command(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True, env=self.env(**extra), start_new_session=new_session)
 
         def snapshot(self):
             return {p.relative_to(self.output).as_posix(): p.read_bytes()
@@ -166,10 +166,32 @@ def test_a_plugin_crash_in_finalized_leaves_output_byte_identical(site):
     assert site.leftovers() == []
 
 
-def test_sigkill_while_writing_leaves_output_intact_and_the_next_build_cleans_up(site):
+def test_pelican_killed_while_writing_fails_the_build_and_leaves_output_intact(site):
+    # Pelican runs in a child process (so its memory is freed before Pagefind runs):
+    # when that child dies (the kernel's out-of-memory killer picks the largest
+    # process), the build says so and cleans up.
     before = site.snapshot()
     result = site.build(CRASH_MODE="kill-while-writing")
-    assert result.returncode == -signal.SIGKILL
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "build failed: Pelican stopped before it finished (killed by signal 9; out of memory?); "
+        "output/ left as it was")
+    assert site.snapshot() == before  # no half-written page in output/
+    assert site.leftovers() == []
+
+
+def test_sigkill_of_the_whole_build_leaves_output_intact_and_the_next_build_cleans_up(site):
+    before = site.snapshot()
+    marker = site.root / "writing"
+    proc = site.start(CRASH_MODE="stall-while-writing", CRASH_MARKER=str(marker), new_session=True)
+    try:
+        assert wait_for(marker.exists, 120), "the build never started writing"
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its Pelican process, as `kill -9` of a CI job
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
     assert site.snapshot() == before  # no half-written page in output/
     assert site.leftovers() != []  # the killed build's staging folder, half written
     again = site.build()

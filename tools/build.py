@@ -54,6 +54,71 @@ def run_pelican(settings_file: str, output: str, overrides: dict | None = None) 
     Pelican(settings).run()
 
 
+class PelicanStopped(Exception):
+    """Pelican crashed (the message holds its traceback) or its process was killed."""
+
+
+def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter: ErrorCounter) -> None:
+    """`run_pelican` in a forked child process, as if it ran here.
+
+    Why: after Pelican, the build runs Pagefind, which needs about 1 GB per part of
+    the index; Python does not hand the memory of 10,000 documents (0.6 GB) back to
+    the system, but an exiting process does. What the child found comes back through
+    a pipe: the problems the plugins collected and the errors Pelican logged; a
+    ContentError or Ctrl-C in the child is raised here, a crash becomes
+    PelicanStopped with its traceback."""
+    import pickle
+    import signal
+    import traceback
+
+    from problems import restore
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_end)
+        try:
+            try:
+                run_pelican(settings_file, output, overrides)
+                outcome = ("ok", None)
+            except ContentError as e:
+                outcome = ("problems", e.problems)
+            except KeyboardInterrupt:
+                outcome = ("interrupted", None)
+            except BaseException:  # noqa: BLE001 - reported by the parent
+                outcome = ("crash", traceback.format_exc().rstrip())
+            data = pickle.dumps((outcome, collected(), counter.messages))
+            with os.fdopen(write_end, "wb") as f:
+                f.write(data)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(pid, 0)
+    except BaseException:  # Ctrl-C here: stop the child before the staging folder goes
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if not data:
+        code = os.waitstatus_to_exitcode(status)
+        cause = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
+        raise PelicanStopped(f"Pelican stopped before it finished ({cause}"
+                             f"{'; out of memory?' if code == -signal.SIGKILL else ''})")
+    (kind, value), found, messages = pickle.loads(data)
+    restore(found)
+    counter.messages.extend(messages)
+    if kind == "problems":
+        raise ContentError(value)
+    if kind == "interrupted":
+        raise KeyboardInterrupt
+    if kind == "crash":
+        raise PelicanStopped(f"Pelican crashed:\n{value}\n")
+
+
 TIMINGS: dict[str, float] = {}  # seconds per phase of the last build, for --timings
 
 
@@ -82,7 +147,8 @@ def lint_cache(output: str) -> str:
 
 
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
-          use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = ()) -> list[Problem] | None:
+          use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = (),
+          counter: ErrorCounter | None = None) -> list[Problem] | None:
     """Build into a staging folder, run `post_steps(folder)`, then publish it.
 
     Returns None on success or the problems that stopped the build; output/ is
@@ -90,14 +156,20 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
     the build) stop it as the plugins' own do, once every document is read, so the
     plugins' problems are listed with them. Builds of one output take turns (a lock);
     staging folders of a killed build are removed first. With `wait_cleanup=False`
-    the previous output is deleted in the background once the new one is in place."""
+    the previous output is deleted in the background once the new one is in place.
+    With a `counter` (the command line), Pelican runs in a child process
+    (`run_pelican_apart`); without, here (a build process keeps what it read)."""
     with atomic.locked(output):
         atomic.remove_stale(output)
         staged = atomic.staging_dir(output)
         try:
             errors = [p for p in found if p.level != WARNING]
             with timed("pelican"), carried(errors):
-                run_pelican(settings_file, staged, {**cache_settings(output, use_cache), **(overrides or {})})
+                settings = {**cache_settings(output, use_cache), **(overrides or {})}
+                if counter is not None and hasattr(os, "fork"):
+                    run_pelican_apart(settings_file, staged, settings, counter)
+                else:
+                    run_pelican(settings_file, staged, settings)
             if errors:  # settings without the problems plugin: nothing stopped Pelican
                 raise ContentError(errors)
             for step in post_steps:
@@ -168,12 +240,13 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
             checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False,
                            cache_dir=lint_cache(args.output) if not args.no_cache else None)
         problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
-                         use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems)
+                         use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
+                         counter=counter if search is None else None)
     except KeyboardInterrupt:
         if search is not None:
             raise
         return 130, "build: interrupted; output/ left as it was"
-    except (LoggedErrors, search_index.SearchIndexError) as e:
+    except (LoggedErrors, PelicanStopped, search_index.SearchIndexError) as e:
         return 1, f"build failed: {e}; {display_path(args.output)}/ left as it was"
     warnings = sorted({p for p in collected() if p.level == WARNING} | set(checked.warnings))
     if warnings:

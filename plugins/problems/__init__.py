@@ -97,6 +97,12 @@ def carried(found: list[Problem]):
         _carried.clear()
 
 
+def restore(found: list[Problem]) -> None:
+    """Make `found` the collected problems (tools/build.py: what a Pelican run in a
+    child process collected)."""
+    _collected[:] = found
+
+
 def _reset(_pelican) -> None:
     _collected[:] = _carried
 
