@@ -77,11 +77,19 @@ def discover(settings: dict) -> list[Document]:
                     seen.add(path)
                     found.append(Document(
                         source_path=path,
-                        source_file=os.path.relpath(path, project).replace(os.sep, "/"),
-                        relative_source_path=os.path.relpath(path, root).replace(os.sep, "/"),
+                        source_file=_below(path, project),
+                        relative_source_path=_below(path, root),
                         kind=kind,
                     ))
     return sorted(found, key=lambda d: (d.kind != "brief", d.source_file))
+
+
+def _below(path: str, base: str) -> str:
+    """`path` relative to `base`, with / (os.path.relpath costs more than the rest of
+    discovery, for the paths os.walk gives under `base`)."""
+    prefix = base.rstrip(os.sep) + os.sep
+    rel = path[len(prefix):] if path.startswith(prefix) else os.path.relpath(path, base)
+    return os.path.normpath(rel).replace(os.sep, "/")
 
 
 def read_bytes(doc: Document) -> bytes:
