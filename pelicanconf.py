@@ -41,7 +41,7 @@ PAGE_SAVE_AS = "{slug}/index.html"
 DIRECT_TEMPLATES = ["index", "search", "404"]
 SEARCH_SAVE_AS = "search/index.html"
 # The search index is built in parts of at most this much HTML (tools/search_index.py):
-# Pagefind needs about 13 MB of memory per MB it indexes in one run. A site under it
+# Pagefind holds the whole index of one run in memory: 1 to 1.5 GB for 64 MB. A site under it
 # (about 1,500 briefs) has one index; a larger one is searched across its parts, and a
 # part without the word searched for then offers near matches too. 0: always one index.
 SEARCH_INDEX_PART_MB = 64

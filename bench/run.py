@@ -179,9 +179,12 @@ class Site:
         return [PY, "-m", "tools.linkcheck", self.out["full"], "--format", "text",
                 "--content-root", os.path.join(self.full, "content")]
 
-    def cache_dir(self, output: str) -> str:
+    def clear_caches(self, output: str) -> None:
+        """What a build of `output` keeps between runs (tools/build.py): the content
+        cache and reused pages, and the lint's per-file results. A cold build has neither."""
         parent, name = os.path.split(output)
-        return os.path.join(parent, ".cache", f"build-{name}")
+        for kind in ("build", "lint"):
+            shutil.rmtree(os.path.join(parent, ".cache", f"{kind}-{name}"), ignore_errors=True)
 
     def edit(self, rep: int) -> str:
         """Change one sentence of one brief (a different brief each time)."""
@@ -238,7 +241,7 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
     samples: dict[str, list[Sample]] = {m: [] for m in MODES}
     for m in ("baseline", "full", "server"):
         shutil.rmtree(site.out[m], ignore_errors=True)
-    shutil.rmtree(site.cache_dir(site.out["server"]), ignore_errors=True)
+    site.clear_caches(site.out["server"])
     server = Server(site)
     first = server.build()  # its own cold build: imports, cache, pages
     if not first["ok"]:
@@ -248,7 +251,7 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
         samples["baseline"].append(check(measure(site.baseline_cmd()), "baseline"))
 
         # Cold: the first build of a fresh clone (no cache to read; it writes one).
-        shutil.rmtree(site.cache_dir(site.out["full"]), ignore_errors=True)
+        site.clear_caches(site.out["full"])
         wait_for_cleanup(site.out["full"])
         samples["cold"].append(check(measure(site.build_cmd(site.out["full"])), "cold build"))
         wait_for_cleanup(site.out["full"])
@@ -329,7 +332,7 @@ def run_fit(work: str, sizes: list[int], repeats: int, settings: str) -> dict:
         for _ in range(repeats):
             shutil.rmtree(site.out["baseline"], ignore_errors=True)
             base.append(check(measure(site.baseline_cmd()), "baseline"))
-            shutil.rmtree(site.cache_dir(site.out["full"]), ignore_errors=True)
+            site.clear_caches(site.out["full"])
             wait_for_cleanup(site.out["full"])
             cold.append(check(measure(site.build_cmd(site.out["full"])), "cold build"))
         rows[n] = {

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from bench.corpus import Corpus, write_baseline, write_corpus
-from bench.run import fit, phases_of
+from bench.run import fit, measure, phases_of
 from sitebuild import ROOT
 
 
@@ -52,3 +52,15 @@ def test_make_bench_runs_every_mode_and_writes_sorted_json(tmp_path):
     assert data["modes"]["baseline"]["wall_vs_baseline"] == 1.0
     assert set(data["modes"]["cold"]["median_phases_s"]) >= {"checks", "pelican", "search_index"}
     assert "(a) plain Pelican (baseline)" in result.stdout and "(c) warm rebuild, 1 edit" in result.stdout
+
+
+def test_peak_memory_counts_the_children_too():
+    # The build runs Pelican and Pagefind as child processes: the memory a reader of
+    # the table cares about is what they hold together, not the largest one alone.
+    grow = "import time; x = bytearray(150 * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(1.5)"
+    script = (f"import subprocess, sys; c = subprocess.Popen([sys.executable, '-c', {grow!r}]); "
+              f"{grow}; c.wait()")
+    sample = measure([sys.executable, "-c", script])
+    assert sample.returncode == 0
+    assert sample.tree_mb > 290  # two processes of 150 MB each, at once
+    assert sample.max_rss_mb < 250  # what rusage says: the largest one

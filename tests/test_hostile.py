@@ -98,7 +98,7 @@ def test_a_list_nested_100_levels_deep_is_a_located_error(tmp_path):
 
 
 def test_ten_thousand_unclosed_brackets_are_located_errors(tmp_path):
-    # `make check`'s rules (run first by the build) already name each unclosed `[[`;
+    # `make check`'s rules (which the build runs too) already name each unclosed `[[`;
     # without them plugins/sanitize refuses the paragraph (test_sanitize.py).
     result = build(tmp_path, "## In short\n\nA cited line [@src-a] and then " + "[" * 10_000 + "\n")
     assert result.returncode == 1

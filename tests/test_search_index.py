@@ -123,7 +123,7 @@ def test_a_large_site_is_indexed_in_parts_that_together_cover_every_page(tmp_pat
     assert counts == [5, 5, 5, 5, 1]  # the unmarked page is in none
     assert (bundle / "pagefind-ui.js").is_file()
     assert not list(bundle.glob("part-*/pagefind-ui.js"))  # the UI comes from the first part only
-    assert not list(tmp_path.glob(".search-part-*"))  # the mirrors are gone
+    assert not list(tmp_path.rglob(".search-part-*"))  # the mirrors are gone
     again = filtered_site(tmp_path / "again", STATUSES * 3)
     (again / "plain.html").write_text("<html><body><p>Not marked for the index.</p></body></html>", encoding="utf-8")
     search_index.build_index(str(again), part_bytes=size * 5)

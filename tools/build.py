@@ -1,6 +1,10 @@
 """`make html` / `make publish`: build the site into a staging folder and swap it
 in for output/ only when everything succeeded.
 
+Steps: the lint's own rules on the Markdown; Pelican with the plugins (in a child
+process, whose memory is returned before the next step); the search index (Pagefind);
+the atomic swap. `--stay` keeps one process building on request: `make devserver`.
+
 Exit status: 0 built; 1 the content has problems (each printed as
 `path:line:col: [error] message (rule)`) or the build failed; 130 interrupted.
 A failed or interrupted build leaves output/ exactly as it was.
@@ -254,7 +258,8 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
     shown = display_path(args.output)
     if problems:
         count = len(problems)
-        lines += [format_problems(problems), f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was"]
+        lines.append(format_problems(problems))
+        lines.append(f"build failed: {count} problem{'s' * (count != 1)}; {shown}/ left as it was")
         return 1, "\n".join(lines)
     lines.append(f"built {shown}/ in {time.monotonic() - started:.1f}s")
     if search is not None:
@@ -268,9 +273,10 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
 def stay(args, counter: ErrorCounter) -> int:
     """Build on every line `build` on stdin; answer each with one JSON line on stdout:
     {"ok", "code", "log", "wall_s", "cpu_s", "phases"}. `wait` answers once the search
-    index of the last build is in place: {"ok", "log", "wall_s"}. Imports, compiled templates and
-    what each file converted to stay in memory between builds, and the search index is
-    refreshed in the background (BackgroundSearch): a preview is as fast as it gets.
+    index of the last build is in place: {"ok", "log", "wall_s"}.
+
+    Imports, compiled templates and what each file converted to stay in memory between
+    builds, and the search index is refreshed in the background (BackgroundSearch).
     Plugin code is imported once: the development server starts a new process when it
     changes."""
     import json

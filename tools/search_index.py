@@ -51,7 +51,7 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-PART_BYTES = 64 * 1024 * 1024  # of HTML per part: Pagefind then stays under about 0.9 GB
+PART_BYTES = 64 * 1024 * 1024  # of HTML per part: Pagefind then needs 1 to 1.5 GB (measured)
 PARTS_FILE = "parts.json"  # in pagefind/: the other parts' folders, for the search page
 MARK = b"data-pagefind-body"
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -116,8 +116,10 @@ def split(pages: list[tuple[str, int]], part_bytes: int) -> list[list[str]]:
 
 def _index_part(site: Path, pages: list[str], bundle: Path, cancel: threading.Event | None) -> None:
     """Index `pages` only, through a mirror of `site` holding just them (hard links,
-    so the URLs Pagefind records are the same); write the bundle to `bundle`."""
-    mirror = Path(tempfile.mkdtemp(prefix=".search-part-", dir=site.parent))
+    so the URLs Pagefind records are the same); write the bundle to `bundle`. The
+    mirror is made beside the bundle: inside the staged site, which is discarded
+    whole if the build dies."""
+    mirror = Path(tempfile.mkdtemp(prefix=".search-part-", dir=bundle.parent))
     try:
         for rel in pages:
             target = mirror / rel

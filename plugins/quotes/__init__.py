@@ -2,7 +2,7 @@
 (`content/fingerprints/<source-id>.json`, made by `make fingerprint`) and found in
 it word for word is marked on the page with `<q class="verified">` and a ✓.
 
-Checking is the lint's job (`make check`, run first by every build): a quote that
+Checking is the lint's job (`make check`; every build runs its rules too): a quote that
 does not match its fingerprinted source stops the build there. This plugin only
 marks the quotes that do match, with the same rules (`scan.py`).
 

@@ -1,4 +1,4 @@
-"""`make html` runs the lint first: what `make check` rejects is never published.
+"""`make html` runs the lint's rules too: what `make check` rejects is never published.
 (`site` is the lint fixture site in tmp_path; `build_site({})` builds tmp_path.)"""
 
 from __future__ import annotations

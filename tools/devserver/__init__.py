@@ -91,7 +91,8 @@ class Builder:
         if answer is None:
             code = self.process.wait()
             self.process = None
-            ok, log = False, f"The build process stopped unexpectedly (exit status {code}); the next save starts a new one."
+            ok, log = False, (f"The build process stopped unexpectedly (exit status {code}); "
+                              "the next save starts a new one.")
         else:
             ok, log = answer["ok"], answer["log"]
         self.state.finish(ok, log)
