@@ -119,3 +119,40 @@ def test_saving_a_brief_updates_the_open_page_and_errors_show_until_fixed(devser
     expect(prose).to_contain_text("ended with a short joint statement")
     # While the build was broken, pages (and the favicon) answered 500 with the error page: expected.
     assert [e for e in page.errors if "status of 500" not in e] == []
+
+
+def test_a_change_to_the_settings_shows_without_restarting_the_server(tmp_path):
+    # The server keeps one build process; a settings change must reach the next build
+    # (the process is replaced, as for a change to a plugin's code).
+    content = write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": ALPHA})
+    settings = tmp_path / "settings.py"
+    settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+                        "SITENAME = 'First name'\n", encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFS_TODAY": "2025-04-20"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tools.devserver", "--settings", str(settings), "--content", str(content),
+         "--output", str(tmp_path / "output"), "--port", str(port), "--quiet"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+    def title_within(name: str, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    if name in r.read().decode("utf-8"):
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.2)
+        return False
+
+    try:
+        assert title_within("First name", WAIT_MS / 1000)
+        settings.write_text(settings.read_text(encoding="utf-8").replace("First name", "Second name"),
+                            encoding="utf-8")
+        assert title_within("Second name", WAIT_MS / 1000)
+    finally:
+        process.terminate()
+        process.wait(10)

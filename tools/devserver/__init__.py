@@ -4,8 +4,9 @@ reload the browser by itself.
 - Builds run in a build process (`python -m tools.build --stay`) that keeps
   imports, compiled templates and converted Markdown in memory, and refreshes the
   search index in the background after each build, so a save shows in well under a
-  second on this site. When plugin or tool code changes, a new process is started
-  (Python imports code once). A failed build leaves output/ as it was.
+  second on this site. When a plugin's Python or a settings file changes, a new
+  process is started (Python imports code once). A failed build leaves output/ as
+  it was.
 - Watches the content folder, the theme, plugins/ (watchfiles) and the settings
   files; changes that arrive during a build cause one more build after it.
 - Every HTML page it serves gets `<script src="/__livereload.js" data-build="ID">`
@@ -141,7 +142,7 @@ def watch(paths: list[str], files: list[str], builder: Builder) -> None:
                                     rust_timeout=300, raise_interrupt=False):
         builder.watching.set()  # the first pass (a timeout) means the watches are in place
         now = signature()
-        if any(path.endswith(".py") and path.startswith(CODE) for _, path in changes or ()):
+        if now != seen or any(path.endswith(".py") and path.startswith(CODE) for _, path in changes or ()):
             builder.restart.set()
         if changes or now != seen:
             seen = now
