@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from history import NOT_COMMITTED, SHALLOW, annotate
 from history import git as history_git
+from sitebuild import write_site
 
 SETTINGS = {"REPOSITORY_URL": "https://example.org/desk/briefs", "REPOSITORY_BRANCH": "main"}
 SOURCES = """
@@ -23,15 +23,6 @@ SOURCES = """
       issued: 2025-04-18
       URL: https://example.org/report
 """
-
-
-def write_site(root: Path, files: dict[str, str]) -> Path:
-    """Write `files` (path -> dedented text) under root; return root/content."""
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root / "content"
 
 
 def brief(slug: str, text: str = "It happened") -> str:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from sitebuild import ROOT, write_site
 
-ROOT = Path(__file__).resolve().parent.parent
+
 SOURCES = """
     - id: paper-2025-04-18
       type: article-newspaper
@@ -33,15 +33,6 @@ CITED = """
 
     It happened [@paper-2025-04-18].
 """
-
-
-def write_site(root: Path, files: dict[str, str]) -> Path:
-    """Write `files` (path -> dedented text) under root; return root/content."""
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root / "content"
 
 
 def new(content: Path, *args: str, today: str = "2025-04-20"):

@@ -4,21 +4,22 @@ page back. The test never reloads the page itself."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from sitebuild import ROOT, write_site
+
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[2]
 
 SOURCES = """
     - id: paper-2025-04-18
@@ -43,51 +44,52 @@ ALPHA = """
 WAIT_MS = 90_000  # a build on a busy CI machine can take several seconds
 
 
-def write_site(root: Path, files: dict[str, str]) -> Path:
-    """Write `files` (path -> dedented text) under root; return root/content."""
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root / "content"
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def devserver(tmp_path):
-    content = write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": ALPHA})
+@contextlib.contextmanager
+def running_devserver(root: Path, settings: Path):
+    """`make devserver` on the fixture site under `root`; yields its URL once the first
+    build has succeeded, stops it after."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFS_TODAY": "2025-04-20"}
     env.pop("GITHUB_ACTIONS", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.devserver", "--settings", str(ROOT / "pelicanconf.py"), "--content",
-         str(content), "--output", str(tmp_path / "output"), "--port", str(port), "--quiet"],
+        [sys.executable, "-m", "tools.devserver", "--settings", str(settings), "--content",
+         str(root / "content"), "--output", str(root / "output"), "--port", str(port), "--quiet"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + WAIT_MS / 1000
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/__build", timeout=2) as r:
-                if json.load(r)["ok"]:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"devserver did not come up:\n{process.stdout.read()}")
-        time.sleep(0.2)
-    yield url, content / "briefs" / "alpha.md"
-    process.terminate()
     try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/__build", timeout=2) as r:
+                    if json.load(r)["ok"]:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"devserver did not come up:\n{process.stdout.read()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def devserver(tmp_path):
+    content = write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": ALPHA})
+    with running_devserver(tmp_path, ROOT / "pelicanconf.py") as url:
+        yield url, content / "briefs" / "alpha.md"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -124,35 +126,22 @@ def test_saving_a_brief_updates_the_open_page_and_errors_show_until_fixed(devser
 def test_a_change_to_the_settings_shows_without_restarting_the_server(tmp_path):
     # The server keeps one build process; a settings change must reach the next build
     # (the process is replaced, as for a change to a plugin's code).
-    content = write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": ALPHA})
+    write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": ALPHA})
     settings = tmp_path / "settings.py"
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
                         "SITENAME = 'First name'\n", encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BRIEFS_TODAY": "2025-04-20"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tools.devserver", "--settings", str(settings), "--content", str(content),
-         "--output", str(tmp_path / "output"), "--port", str(port), "--quiet"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
 
-    def title_within(name: str, seconds: float) -> bool:
-        deadline = time.monotonic() + seconds
+    def home_shows(url: str, name: str) -> bool:
+        deadline = time.monotonic() + WAIT_MS / 1000
         while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                    if name in r.read().decode("utf-8"):
-                        return True
-            except OSError:
-                pass
+            with urllib.request.urlopen(f"{url}/", timeout=2) as r:
+                if name in r.read().decode("utf-8"):
+                    return True
             time.sleep(0.2)
         return False
 
-    try:
-        assert title_within("First name", WAIT_MS / 1000)
+    with running_devserver(tmp_path, settings) as url:
+        assert home_shows(url, "First name")
         settings.write_text(settings.read_text(encoding="utf-8").replace("First name", "Second name"),
                             encoding="utf-8")
-        assert title_within("Second name", WAIT_MS / 1000)
-    finally:
-        process.terminate()
-        process.wait(10)
+        assert home_shows(url, "Second name")

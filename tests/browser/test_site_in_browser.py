@@ -79,6 +79,26 @@ def test_cross_link_preview_appears_on_keyboard_focus(page, site_url):
     tip.wait_for(state="hidden", timeout=3000)
 
 
+def search_hrefs(page, url: str, query: str, every: bool = False) -> list[str]:
+    """The paths of the results the search page shows for `query` (all of them with
+    `every`: its "Load more results" button pressed until it is gone)."""
+    page.goto(url + "/search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.wait_for(state="visible", timeout=5000)
+    box.fill(query)
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=10000)
+    more = page.locator(".pagefind-ui__button")
+    while every and more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_timeout(200)
+    return [urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")]
+
+
+def page_url(site: Path, page: Path) -> str:
+    return "/" + page.parent.relative_to(site).as_posix() + "/"
+
+
 def test_search_finds_a_brief_by_a_word_from_its_body(page, site_url, real_site):
     # A long word that only one brief uses, so exactly that brief must come up.
     counts = Counter(word for path in briefs(real_site) for word in prose_words(path))
@@ -86,26 +106,9 @@ def test_search_finds_a_brief_by_a_word_from_its_body(page, site_url, real_site)
         (path, min(w for w in prose_words(path) if counts[w] == 1))
         for path in briefs(real_site) if any(counts[w] == 1 for w in prose_words(path))
     )
-    url = "/" + target.parent.relative_to(real_site).as_posix() + "/"
-    page.goto(site_url + "/search/")
-    box = page.locator(".pagefind-ui__search-input")
-    box.wait_for(state="visible", timeout=5000)
-    box.fill(word)
-    results = page.locator(".pagefind-ui__result-link")
-    results.first.wait_for(timeout=10000)
-    hrefs = [urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")]
-    assert url in hrefs, f"searching {word!r}: {hrefs}"
+    hrefs = search_hrefs(page, site_url, word)
+    assert page_url(real_site, target) in hrefs, f"searching {word!r}: {hrefs}"
     assert page.errors == []
-
-
-def search_hrefs(page, url: str, query: str) -> list[str]:
-    page.goto(url + "/search/")
-    box = page.locator(".pagefind-ui__search-input")
-    box.wait_for(state="visible", timeout=5000)
-    box.fill(query)
-    results = page.locator(".pagefind-ui__result-link")
-    results.first.wait_for(timeout=10000)
-    return [urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")]
 
 
 def page_words(page: Path) -> set[str]:
@@ -128,17 +131,9 @@ def test_search_covers_every_part_of_an_index_built_in_parts(page, serve, real_s
     later = [site / p for part in reversed(parts[1:]) for p in part if p.startswith("briefs/")]
     target, word = next((path, min(w for w in prose_words(path) if words[w] == 1))
                         for path in later if any(words[w] == 1 for w in prose_words(path)))
-    url = "/" + target.parent.relative_to(site).as_posix() + "/"
     # Each part that lacks the word offers near matches instead (Pagefind falls back
     # per index), so the page may not come first: load every result.
-    search_hrefs(page, serve(site), word)
-    more = page.locator(".pagefind-ui__button")
-    while more.count() and more.first.is_visible():
-        more.first.click()
-        page.wait_for_timeout(200)
-    hrefs = [urlsplit(h).path for h in page.locator(".pagefind-ui__result-link").evaluate_all(
-        "links => links.map(a => a.href)")]
-    assert url in hrefs
+    assert page_url(site, target) in search_hrefs(page, serve(site), word, every=True)
     assert page.errors == []
 
 
