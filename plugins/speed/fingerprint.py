@@ -27,7 +27,9 @@ def new_hash():
     return hashlib.blake2b(digest_size=16)
 
 
-def _hash_tree(h, root: str, suffixes: tuple[str, ...] | None = None) -> None:
+def hash_tree(h, root: str, suffixes: tuple[str, ...] | None = None) -> None:
+    """Feed `h` every file under `root` (ending in `suffixes`, if given): its relative
+    name and its bytes, in a fixed order. Also used by tools/lint/cache.py."""
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
         for name in sorted(files):
@@ -50,7 +52,7 @@ def code(settings) -> str:
             h.update(f"{name}=-;".encode())
     for path in settings.get("PLUGIN_PATHS", []):
         if os.path.isdir(path):
-            _hash_tree(h, path, (".py",))
+            hash_tree(h, path, (".py",))
     h.update(canonical({k: v for k, v in settings.items() if k not in VOLATILE}).encode())
     return h.hexdigest()
 
@@ -59,7 +61,7 @@ def theme(settings) -> str:
     h = new_hash()
     for path in [settings.get("THEME", "")] + list(settings.get("THEME_TEMPLATES_OVERRIDES", [])):
         if path and os.path.isdir(path):
-            _hash_tree(h, path)
+            hash_tree(h, path)
     return h.hexdigest()
 
 

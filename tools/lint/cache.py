@@ -27,9 +27,9 @@ def salt(settings: dict, fingerprint_folder: str) -> str:
     fingerprint = pure_module("speed.fingerprint")
     h = fingerprint.new_hash()
     h.update(fingerprint.code(settings).encode())
-    fingerprint._hash_tree(h, HERE, (".py",))
+    fingerprint.hash_tree(h, HERE, (".py",))
     if os.path.isdir(fingerprint_folder):
-        fingerprint._hash_tree(h, fingerprint_folder)
+        fingerprint.hash_tree(h, fingerprint_folder)
     return h.hexdigest()[:20]
 
 
