@@ -30,7 +30,7 @@ devserver: $(STAMP)
 	$(PY) -m tools.devserver --port $(PORT)
 
 clean:
-	rm -rf $(OUTPUTDIR) .cache .build
+	$(PYTHON) -m tools.clean --output $(OUTPUTDIR)
 
 test: $(STAMP)
 	$(PY) -m pytest

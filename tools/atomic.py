@@ -19,6 +19,44 @@ import tempfile
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
+# Every published build carries this file: a folder without it was not made by a build,
+# and the swap, which replaces the whole folder, must never take it.
+MARKER = ".briefs-build"
+# A build replaces its output folder whole: never one of these, nor one holding them.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PROJECT_FOLDERS = [ROOT] + [os.path.join(ROOT, name) for name in (".git", "content", "theme", "plugins", "tests", "tools")]
+
+
+class UnsafeOutput(Exception):
+    """The output folder given could not be replaced without losing files the build did not make."""
+
+
+def checked_output(output: str, protected: list[str]) -> str:
+    """The folder a build may replace: `output` itself, or the folder a symlinked
+    `output` points to (so a deploy symlink keeps pointing at the new site).
+
+    Refused (UnsafeOutput, with what to do): a folder that is, contains or lies inside one
+    of `protected` (the project's own folders; the project root itself may hold output/),
+    and an existing non-empty folder without MARKER: it holds files no build made, which
+    the swap would delete."""
+    path = os.path.realpath(output)
+    root, *inside = [os.path.realpath(p) for p in protected]
+    if os.path.commonpath([path, root]) == path:
+        raise UnsafeOutput(f"output folder {output!r} is the project folder or contains it, "
+                           "which would be deleted with it; give a folder such as output/")
+    for folder in inside:
+        if os.path.commonpath([path, folder]) in (path, folder):
+            raise UnsafeOutput(f"output folder {output!r} overlaps {os.path.relpath(folder, root)}/, "
+                               "part of the project, which would be deleted with it; give a folder such as output/")
+    if os.path.lexists(path) and not os.path.isdir(path):
+        raise UnsafeOutput(f"output {output!r} exists and is not a folder")
+    if os.path.isdir(path) and not os.path.isfile(os.path.join(path, MARKER)):
+        with os.scandir(path) as entries:
+            if any(True for _ in entries):
+                raise UnsafeOutput(
+                    f"output folder {output!r} holds files no build made (no {MARKER} in it): "
+                    "a build replaces the whole folder; empty or remove it yourself, or give another folder")
+    return path
 
 
 @contextlib.contextmanager
@@ -85,6 +123,8 @@ def publish(staged: str, output: str, wait: bool = True) -> None:
     `wait=False`, by a background process: deleting a large tree takes seconds on a
     disk mounted with `discard`, and nobody needs to wait for it)."""
     staged, output = os.path.abspath(staged), os.path.abspath(output)
+    if os.path.islink(output):  # swapping would replace the link itself, not the site it points to
+        raise UnsafeOutput(f"{output} is a symlink: publish into the folder it points to")
     os.chmod(staged, 0o755)  # mkdtemp makes it 0700; a served site must be readable
     if os.path.isdir(output) and _exchange(staged, output):
         _remove(staged, output, wait)  # `staged` now holds the previous build

@@ -6,7 +6,8 @@ process, whose memory is returned before the next step); the search index (Pagef
 the atomic swap. `--stay` keeps one process building on request: `make devserver`.
 
 Exit status: 0 built; 1 the content has problems (each printed as
-`path:line:col: [error] message (rule)`) or the build failed; 130 interrupted.
+`path:line:col: [error] message (rule)`) or the build failed; 2 the output folder is
+refused (it is or holds part of the project, or files no build made); 130 interrupted.
 A failed or interrupted build leaves output/ exactly as it was.
 """
 
@@ -28,6 +29,13 @@ from tools import atomic, search_index  # noqa: E402
 from tools.lint import BUILD_SKIPS, lint  # noqa: E402
 
 log = logging.getLogger("build")
+
+
+def output_folder(output: str, overrides: dict | None = None) -> str:
+    """`output` checked by atomic.checked_output against the project's folders and the
+    content being built; a symlink resolved to the folder it points to."""
+    content = [(overrides or {})["PATH"]] if (overrides or {}).get("PATH") else []
+    return atomic.checked_output(output, atomic.PROJECT_FOLDERS + content)
 
 
 class ErrorCounter(logging.Handler):
@@ -162,7 +170,10 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
     staging folders of a killed build are removed first. With `wait_cleanup=False`
     the previous output is deleted in the background once the new one is in place.
     With a `counter` (the command line), Pelican runs in a child process
-    (`run_pelican_apart`); without, here (a build process keeps what it read)."""
+    (`run_pelican_apart`); without, here (a build process keeps what it read).
+    Raises atomic.UnsafeOutput, before anything is written, for an output folder that
+    is not the build's to replace."""
+    output = output_folder(output, overrides)
     with atomic.locked(output):
         atomic.remove_stale(output)
         staged = atomic.staging_dir(output)
@@ -186,6 +197,8 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
             atomic.discard(staged)
             raise
         with timed("publish"):
+            with open(os.path.join(staged, atomic.MARKER), "w", encoding="utf-8") as marker:
+                marker.write("Made by `make html`: a build replaces this whole folder.\n")
             atomic.publish(staged, output, wait=wait_cleanup)
     return None
 
@@ -232,6 +245,7 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
     lines: list[str] = []
     try:
         overrides = {"PATH": os.path.abspath(args.content)} if args.content else {}
+        output_folder(args.output, overrides)  # before the lint writes its cache beside it
         if search is not None:
             search.stop()
             overrides["SPEED_MEMORY"] = True  # what each file converted to stays in this process
@@ -250,6 +264,8 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
         if search is not None:
             raise
         return 130, "build: interrupted; output/ left as it was"
+    except atomic.UnsafeOutput as e:
+        return 2, f"build: refused: {e}"
     except (LoggedErrors, PelicanStopped, search_index.SearchIndexError) as e:
         return 1, f"build failed: {e}; {display_path(args.output)}/ left as it was"
     warnings = sorted({p for p in collected() if p.level == WARNING} | set(checked.warnings))

@@ -268,8 +268,15 @@ def serve(settings: str, output: str, content: str | None, host: str, port: int,
     sys.path.insert(0, os.path.join(HERE, "plugins"))
     from tools.lint.documents import load_settings
 
+    from tools import atomic
+    from tools.build import output_folder
+
     settings = os.path.abspath(settings)
-    output = os.path.abspath(output)
+    try:  # the build process would refuse every build; say so once, before serving
+        output = output_folder(output, {"PATH": os.path.abspath(content)} if content else None)
+    except atomic.UnsafeOutput as e:
+        print(f"devserver: refused: {e}", file=sys.stderr)
+        return 2
     config = load_settings(settings, content)
     command = [sys.executable, "-m", "tools.build", "--stay", "--settings", settings, "--output", output]
     if content:
