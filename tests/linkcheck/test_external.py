@@ -188,6 +188,49 @@ def test_a_redirect_to_a_private_address_is_not_followed(server):
     assert hits(server, "/sneaky") == 1
 
 
+@pytest.mark.parametrize("spelling", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0"])
+def test_a_redirect_to_another_spelling_of_loopback_is_not_followed(server, spelling):
+    server.expect_request("/spelled").respond_with_response(redirect(f"http://{spelling}:{server.port}/x"))
+    result = check(server.url_for("/spelled"))
+    assert (result.status, result.detail) == (BROKEN, f"redirects to {spelling}, a private or local address")
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Names that resolve where a test says (the real resolver for everything else)."""
+    import socket
+
+    names: dict[str, str] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+def test_a_name_that_resolves_to_a_private_address_is_never_connected_to(server, dns):
+    dns["intranet.example.org"] = "127.0.0.1"  # where the test server listens: a request would succeed
+    server.expect_request("/secret").respond_with_data("internal")
+    result = check(f"http://intranet.example.org:{server.port}/secret")
+    assert (result.status, result.detail) == (
+        BROKEN, "intranet.example.org resolves to 127.0.0.1, a private or local address")
+    assert hits(server, "/secret") == 0
+
+
+def test_a_redirect_to_a_name_that_resolves_privately_is_not_followed(server, dns):
+    dns["rebind.example.org"] = "127.0.0.1"
+    server.expect_request("/hop").respond_with_response(redirect(f"http://rebind.example.org:{server.port}/inside"))
+    server.expect_request("/inside").respond_with_data("internal")
+    result = check(server.url_for("/hop"))
+    assert (result.status, result.detail) == (
+        BROKEN, "rebind.example.org resolves to 127.0.0.1, a private or local address")
+    assert hits(server, "/inside") == 0
+
+
 def test_each_url_is_requested_once(server):
     server.expect_request("/once").respond_with_data("hi")
     url = server.url_for("/once")

@@ -11,6 +11,11 @@ from tools.linkcheck.urls import (external_problem, has_leftover, host_of, is_pr
     "localhost", "LOCALHOST", "api.localhost", "printer.local", "10.0.0.1", "10.255.255.255",
     "172.16.0.1", "172.31.255.255", "192.168.1.1", "127.0.0.1", "127.1.2.3", "::1", "[::1]",
     "169.254.1.1", "fe80::1", "fd00::1", "0.0.0.0", "::ffff:192.168.0.1", "localhost.",
+    # other spellings of 127.0.0.1 that browsers and inet_aton accept
+    "127.1", "0", "2130706433", "0x7f000001", "0177.0.0.1", "0x7f.1", "0177.1", "127.0.0.1.",
+    "[::ffff:7f00:1]", "[2002:7f00:1::1]", "[64:ff9b::a00:1]",
+    # shared (CGNAT), documentation, multicast and reserved ranges
+    "100.64.0.1", "192.0.2.1", "2001:db8::1", "224.0.0.1", "240.0.0.1", "255.255.255.255",
 ])
 def test_private_hosts(host):
     assert is_private_host(host)
@@ -18,7 +23,7 @@ def test_private_hosts(host):
 
 @pytest.mark.parametrize("host", [
     "example.org", "172.15.255.255", "172.32.0.1", "192.169.0.1", "11.0.0.1", "8.8.8.8",
-    "2001:db8::1", "local.example.org", "localhost.example.org", "bbc.co.uk",
+    "2606:4700::1111", "local.example.org", "face.bad", "1e100.net", "0x.example.org", "localhost.example.org", "bbc.co.uk",
 ])
 def test_public_hosts(host):
     assert not is_private_host(host)

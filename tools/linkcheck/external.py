@@ -25,7 +25,7 @@ from typing import Optional
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from .cache import LinkCache
-from .urls import is_private_host
+from .urls import address_of, is_private_address, is_private_host
 
 OK, BROKEN, UNVERIFIABLE, LOOP = "ok", "broken", "unverifiable", "redirect-loop"
 
@@ -66,6 +66,75 @@ class Result:
     from_cache: bool = False
 
 
+class PrivateAddress(OSError):
+    """A host name that resolves to a private or local address: never connected to."""
+
+
+def guarded_connect(allow_hosts: frozenset):
+    """socket.create_connection for http.client that resolves the host itself, refuses it when
+    any of its addresses is private (PrivateAddress), and connects to an address it checked:
+    a name that resolves elsewhere on a second lookup (DNS rebinding) cannot slip through.
+    Every request goes through it, so every redirect hop is checked too."""
+
+    def connect(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None, **kwargs):
+        # allow_hosts names hosts as written in URLs (--allow-host): a name allowed by the user
+        # may resolve anywhere; an allowed address does not allow names resolving to it.
+        host, port = address
+        if host.lower() in allow_hosts:
+            return socket.create_connection(address, timeout, source_address, **kwargs)
+        literal = address_of(host)
+        infos = ([(socket.AF_INET6 if literal.version == 6 else socket.AF_INET, None, None, None, (str(literal), port))]
+                 if literal is not None else socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        for family, _, _, _, sockaddr in infos:
+            ip = address_of(sockaddr[0])
+            if ip is not None and is_private_address(ip):
+                raise PrivateAddress(f"{host} resolves to {sockaddr[0]}, a private or local address")
+        error: OSError = OSError(f"no address for {host}")
+        for family, _, _, _, sockaddr in infos:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+                    sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as e:
+                sock.close()
+                error = e
+        raise error
+
+    return connect
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, allow_hosts: frozenset):
+        super().__init__()
+        self.connect = guarded_connect(allow_hosts)
+
+    def http_open(self, req):
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host, **kwargs):
+        conn = http.client.HTTPConnection(host, **kwargs)
+        conn._create_connection = self.connect  # http.client's own hook for making the socket
+        return conn
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, allow_hosts: frozenset):
+        super().__init__()
+        self.connect = guarded_connect(allow_hosts)
+
+    def https_open(self, req):
+        return self.do_open(self._connection, req, context=self._context)
+
+    def _connection(self, host, **kwargs):
+        conn = http.client.HTTPSConnection(host, **kwargs)
+        conn._create_connection = self.connect  # TLS still verifies the name, not the address
+        return conn
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Redirects are followed by hand, to see loops and count hops."""
 
@@ -99,7 +168,8 @@ class ExternalChecker:
         self.cache = cache or LinkCache(None, 0)
         self._clock = clock
         self._sleep = sleep
-        self._opener = urllib.request.build_opener(_NoRedirect())
+        self._opener = urllib.request.build_opener(
+            _NoRedirect(), _GuardedHTTPHandler(config.allow_hosts), _GuardedHTTPSHandler(config.allow_hosts))
         self._host_locks: dict = {}
         self._host_not_before: dict = {}  # host -> clock time before which we do not ask it
         self._host_refused: dict = {}  # host -> the too-long Retry-After it sent
@@ -288,6 +358,8 @@ def _classify_oserror(reason, timeout: float) -> Exception:
     """A network failure as a retryable verdict (or a final one, for TLS problems)."""
     if isinstance(reason, (socket.timeout, TimeoutError)):
         return _Retry(Result(UNVERIFIABLE, f"timed out after {timeout:g}s"))
+    if isinstance(reason, PrivateAddress):
+        return _Final(Result(BROKEN, str(reason)))
     if isinstance(reason, ssl.SSLCertVerificationError):
         return _Final(Result(BROKEN, f"TLS certificate problem: {reason.verify_message}"))
     if isinstance(reason, ssl.SSLError):

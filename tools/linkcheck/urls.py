@@ -7,21 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from urllib.parse import urlsplit
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # Unconverted source syntax: Pelican's intrasite markers, our cross-links and citations.
 LEFTOVER_MARKERS = ("{filename}", "{static}", "{attach}", "[[", "[@")
 
-# The ranges the issue names, plus the rest of "this machine / this LAN" that a public page
-# can never usefully link to (0/8, IPv6 unique-local and unspecified).
-_PRIVATE_NETS = [
-    ipaddress.ip_network(n)
-    for n in (
-        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-        "0.0.0.0/8", "::1/128", "::/128", "fe80::/10", "fc00::/7",
-    )
-]
 _LABEL = re.compile(r"^(?!-)[a-z0-9_\-]{1,63}(?<!-)$")
 # The everyday case, matched in one go: http(s) (or //), an ASCII host name with a letter TLD,
 # an optional port, then anything without whitespace or backslashes.
@@ -53,19 +45,52 @@ def has_leftover(value: str) -> str | None:
     return None
 
 
+_NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$", re.I)
+
+
+def address_of(host: str):
+    """The IP address a host written in a URL stands for, or None for a name. Browsers read
+    IPv4 in every form inet_aton knows (WHATWG URL: "ends in a number"): 2130706433,
+    0x7f000001, 0177.0.0.1 and 127.1 are all 127.0.0.1, and so is every spelling here."""
+    host = host.strip("[]").split("%")[0].rstrip(".")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.match(host):  # inet_aton itself refuses names such as "face.bad"
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def is_private_address(addr) -> bool:
+    """Not on the public internet: loopback, private, link-local, shared (CGNAT), reserved,
+    documentation, unspecified, multicast, and IPv6 forms that embed one of those."""
+    for embedded in ("ipv4_mapped", "sixtofour"):
+        inner = getattr(addr, embedded, None)
+        if inner is not None:
+            addr = inner
+    teredo = getattr(addr, "teredo", None)
+    if teredo is not None:
+        addr = teredo[1]
+    if addr.version == 6 and addr in _NAT64:
+        addr = ipaddress.IPv4Address(addr.packed[-4:])
+    return addr.is_multicast or not addr.is_global
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def is_private_host(host: str) -> bool:
+    """A host written in a URL that names this machine or a private network, in any spelling
+    of an address. Names are not resolved here (see external.py for what a name resolves to)."""
     host = host.lower().rstrip(".")
     if host in ("localhost", "local") or host.endswith((".localhost", ".local")):
         return True
-    if _PLAIN_HOST.match(host):
-        return False  # a name, not an address literal
-    try:
-        addr = ipaddress.ip_address(host.strip("[]").split("%")[0])
-    except ValueError:
-        return False
-    if getattr(addr, "ipv4_mapped", None):
-        addr = addr.ipv4_mapped
-    return any(addr in net for net in _PRIVATE_NETS)
+    addr = address_of(host)
+    return addr is not None and is_private_address(addr)
 
 
 def external_problem(url: str) -> str | None:
