@@ -42,7 +42,7 @@ def resolve_all(generators):
         report(problem)
     index: dict[str, list] = {}
     for doc in all_documents(generators):
-        for problem in resolve_document(doc, registry.sources):
+        for problem in resolve_document(doc, registry.sources, registry.unreadable):
             report(problem)
         for entry in doc.sources_list:
             index.setdefault(entry["id"], []).append(

@@ -38,6 +38,9 @@ class Registry:
     sources: dict = field(default_factory=dict)  # id -> CSL dict
     lines: dict = field(default_factory=dict)  # id -> line of its entry
     problems: list = field(default_factory=list)
+    # The file as a whole could not be read (missing, invalid YAML, refused syntax, not a
+    # list): its one problem is the cause, and "unknown source" everywhere would bury it.
+    unreadable: bool = False
 
 
 def is_iso_date(value: str) -> bool:
@@ -67,6 +70,27 @@ def _plain(node):
     return node.value
 
 
+def _refused_syntax(text: str):
+    """(line, col, message) of the first alias or explicit tag in the YAML text, or None.
+
+    Aliases are refused because expanding them is how a few lines ("billion laughs") take
+    all memory; tags because a source is plain text, and `!!python/...` has no place in it.
+    A registry needs neither."""
+    if "*" not in text and "!" not in text:
+        return None
+    for event in yaml.parse(text, Loader=_LOADER):
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            return mark.line + 1, mark.column + 1, (
+                f"YAML alias '*{event.anchor}' is not allowed in the source registry: write the value out")
+        tag = getattr(event, "tag", None)
+        if tag and not isinstance(event, (yaml.DocumentStartEvent,)) and tag != "!":
+            tag = tag.replace("tag:yaml.org,2002:", "!!")
+            return mark.line + 1, mark.column + 1, (
+                f"YAML tag '{tag}' is not allowed in the source registry: write plain text")
+    return None
+
+
 def load(path: str, display: str | None = None) -> Registry:
     """Read and validate the registry at `path`; problems name it as `display`."""
     reg = Registry(display or path)
@@ -76,19 +100,28 @@ def load(path: str, display: str | None = None) -> Registry:
 
     try:
         with open(path, encoding="utf-8") as f:
-            root = yaml.compose(f, Loader=_LOADER)
+            text = f.read()
+        refused = _refused_syntax(text)
+        if refused:
+            problem(*refused)
+            reg.unreadable = True
+            return reg
+        root = yaml.compose(text, Loader=_LOADER)
     except FileNotFoundError:
         problem(1, 1, "source registry not found: expected a YAML list of CSL entries here")
+        reg.unreadable = True
         return reg
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem(line, col, f"invalid YAML: {getattr(e, 'problem', None) or e}")
+        reg.unreadable = True
         return reg
     if root is None:
         return reg
     if not isinstance(root, yaml.SequenceNode):
         problem(root.start_mark.line + 1, 1, "expected a list of sources (each item starting with '- id:')")
+        reg.unreadable = True
         return reg
 
     for entry in root.value:
@@ -99,6 +132,10 @@ def load(path: str, display: str | None = None) -> Registry:
         fields = {}
         where = {}
         for key_node, value_node in entry.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problem(key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                        "expected a field name (text) before ':', found a list or mapping")
+                continue
             key = key_node.value
             if key in fields:
                 problem(key_node.start_mark.line + 1, key_node.start_mark.column + 1, f"duplicate field '{key}'")
@@ -106,8 +143,12 @@ def load(path: str, display: str | None = None) -> Registry:
             where[key] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
         sid = fields.get("id")
         label = f"source '{sid}'" if isinstance(sid, str) else "source"
+        not_text = [name for name, value in fields.items() if name != "author" and not isinstance(value, str)]
+        for name in not_text:
+            problem(*where[name], f"{label}: '{name}' expected text, found a "
+                    f"{'list' if isinstance(fields.pop(name), list) else 'mapping'}")
         for name in REQUIRED:
-            if not fields.get(name):
+            if name not in not_text and not fields.get(name):
                 problem(line, col, f"{label}: missing required field '{name}'")
         for name in fields:
             if name not in REQUIRED and name not in OPTIONAL:

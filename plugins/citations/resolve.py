@@ -23,8 +23,10 @@ def _attr(name, value):
     return f' {name}="{html.escape(str(value), quote=True)}"' if value else ""
 
 
-def resolve_document(doc, sources: dict) -> list[Problem]:
-    """Rewrite one document's citation placeholders; set `doc.sources_list`."""
+def resolve_document(doc, sources: dict, unreadable: bool = False) -> list[Problem]:
+    """Rewrite one document's citation placeholders; set `doc.sources_list`. With
+    `unreadable` (the registry itself is broken, and says so), unknown keys are not
+    reported: every key is unknown then, and the registry's own problem is the cause."""
     problems: list[Problem] = []
     numbers: dict[str, int] = {}
     entries: dict[str, dict] = {}
@@ -39,6 +41,8 @@ def resolve_document(doc, sources: dict) -> list[Problem]:
                                     f"malformed citation '{raw}': expected [@key] or [@key, locator]", "citation"))
             return ""
         if key not in sources:
+            if unreadable:
+                return ""
             problems.append(Problem(doc.source_file, line, col, ERROR,
                                     f"unknown source '{key}'{suggest(key, sources)}", "citation"))
             return ""

@@ -195,7 +195,7 @@ def _plugin_checks(docs: list, registry, plugins: set) -> list[Problem]:
     if "citations" in plugins:
         cited = set()
         for doc in docs:
-            problems += resolve_document(doc, registry.sources)
+            problems += resolve_document(doc, registry.sources, registry.unreadable)
             cited.update(entry["id"] for entry in doc.sources_list)
         problems += uncited(registry, cited)
     if "timeline" in plugins:
