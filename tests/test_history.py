@@ -150,3 +150,27 @@ def test_the_page_shows_the_edit_link_the_last_change_and_the_history(repo, buil
     # the same commit gives the same pages, whenever it is built
     again = build_site({}, output=repo / "output2", env={"BRIEFS_TODAY": "2026-01-01"})
     assert again.page("briefs/alpha") == alpha
+
+
+def test_page_metadata_carries_when_the_page_was_published_and_changed_not_when_the_topic_began(repo):
+    """JSON-LD, Open Graph and the Atom feed: alpha's topic began on 1 April (its `Date`),
+    the page was first committed on 17 April and last changed on 18 April (UTC)."""
+    import json
+
+    from sitebuild import run_build
+
+    git(repo, "add", "content/briefs/gamma.md")
+    git(repo, "commit", "-q", "-m", "Add gamma", date="2025-04-20T08:00:00+00:00")
+    result = run_build(repo, settings="publishconf.py")
+    assert result.returncode == 0, result.stderr
+    soup = BeautifulSoup(result.page("briefs/alpha"), "lxml")
+    ld = json.loads(soup.find("script", type="application/ld+json").string)
+    assert (ld["datePublished"], ld["dateModified"]) == ("2025-04-17", "2025-04-18")
+    assert soup.find("meta", property="article:published_time")["content"] == "2025-04-17"
+    assert soup.find("meta", property="article:modified_time")["content"] == "2025-04-18"
+    feed = BeautifulSoup((result.output / "feeds" / "briefs.atom.xml").read_text(encoding="utf-8"), "xml")
+    entries = {e.find("title").text: e for e in feed.find_all("entry")}
+    assert entries["Alpha"].find("published").text.startswith("2025-04-17")
+    assert entries["Alpha"].find("updated").text.startswith("2025-04-18")
+    assert entries["Gamma"].find("published").text.startswith("2025-04-20")
+    assert "2025-04-01" not in str(feed)

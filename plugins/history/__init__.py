@@ -6,6 +6,11 @@ Sets on every document, for the templates:
   or None when the file is in no commit we can see
 - `history`: [{"date", "commit", "subject", "url"}], newest first, at most HISTORY_LIMIT (10)
 - `history_note`: "Not yet committed" (or why there is no history), else ""
+- `published_on` / `modified_on`: YYYY-MM-DD of the file's first and last commit (None
+  when not committed). `date` and `modified`, which Pelican's feeds and the sitemap
+  read, become those days too: a brief's front-matter `Date` is when its *topic* began
+  (kept as `began`), and search engines and feed readers must see when the *page* was
+  published and last changed instead.
 
 Dates are committer dates in UTC, so a page depends only on the commit it is built
 from, never on when it was built. Not being in a git repository, a shallow clone,
@@ -17,6 +22,7 @@ one `git log` for the whole content folder (`git.py`).
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 
@@ -50,6 +56,13 @@ def annotate(documents, settings) -> None:
             {"date": c.date, "commit": c.hash[:7], "subject": c.subject, "url": _url(settings, "commit", c.hash)}
             for c in commits[:limit]
         ]
+        doc.began = getattr(doc, "began", doc.date if hasattr(doc, "date") else None)
+        doc.published_on = commits[-1].date if commits and not repo.shallow else None
+        doc.modified_on = commits[0].date if commits else None
+        if doc.published_on:
+            doc.date = datetime.datetime.fromisoformat(doc.published_on)
+        if doc.modified_on:
+            doc.modified = datetime.datetime.fromisoformat(doc.modified_on)
         doc.last_changed = dict(doc.history[0]) if doc.history else None
         if doc.last_changed:
             doc.last_changed.pop("subject")
