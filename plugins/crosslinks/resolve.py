@@ -27,6 +27,8 @@ def preview_attrs(target) -> str:
         ("data-status", meta.get("brief_status", "")),
         ("data-as-of", meta.get("as_of", "")),
         ("data-summary", meta.get("summary", "")),
+        # plugins/currency: the target stops well before the site's newest fact
+        ("data-stale", "true" if getattr(target, "stale", False) else ""),
     ]
     return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in pairs if v)
 

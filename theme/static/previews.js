@@ -55,6 +55,11 @@
       }
       if (d.asOf) meta.appendChild(el("span", "as-of", "As of " + longdate(d.asOf)));
       if (meta.firstChild) tip.appendChild(meta);
+      // plugins/currency: the brief stops well before the site's newest fact
+      if (d.stale === "true" && d.asOf) {
+        tip.appendChild(el("p", "currency-note",
+          "Current to " + longdate(d.asOf) + "; later events are not covered here."));
+      }
       if (d.summary) tip.appendChild(el("p", "", d.summary));
     } else {
       // A descriptive title written for the registry ("[…]") is not put in quotes.
