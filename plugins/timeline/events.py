@@ -33,6 +33,9 @@ DATE_RE = re.compile(r"^(\s*(?:<p>)?\s*)(\d{4}-\d{2}-\d{2}):\s*")
 TAG_RE = re.compile(r"<[^>]+>")
 CITE_SUP_RE = re.compile(r'<sup class="cite">.*?</sup>', re.S)
 NESTED_LIST_RE = re.compile(r"<[uo]l\b")
+# An event id written at the end of the item, `- 2025-04-30: … [@key] {#fund-signed}`: the
+# item's anchor, and what makes items of several briefs one event on the site timeline.
+EVENT_ID_RE = re.compile(r"\s*\{:?\s*#([A-Za-z][\w-]*)\s*\}(\s*(?:</p>)?\s*)$")
 
 # Markdown source side.
 SOURCE_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -196,15 +199,21 @@ def parse(content: str, path: str, read_source) -> Parsed:
 
         day = m.group(2)
         counts[day] = counts.get(day, 0) + 1
-        existing = ID_ATTR_RE.search(item.attrs)
-        anchor = existing.group(1) if existing else f"event-{day}-{counts[day]}"
-        start_tag = f"<li{item.attrs}>" if existing else f'<li id="{anchor}"{item.attrs}>'
         rest = body[m.end() :]
+        written = EVENT_ID_RE.search(rest)
+        if written:
+            rest = rest[: written.start()] + written.group(2)
+        existing = ID_ATTR_RE.search(item.attrs)
+        explicit = written.group(1) if written else existing.group(1) if existing else None
+        anchor = explicit or f"event-{day}-{counts[day]}"
+        attrs = ID_ATTR_RE.sub("", item.attrs) if written else item.attrs
+        start_tag = f"<li{attrs}>" if existing and not written else f'<li id="{anchor}"{attrs}>'
         new_body = f'{m.group(1)}<time datetime="{day}">{longdate(day)}</time> {rest}'
         out.append(content[last : item.start])
         out.append(start_tag + new_body)
         last = item.body_end
-        result.events.append({"date": day, "html": unwrap_paragraph(rest), "anchor": anchor, "order": order})
+        result.events.append({"date": day, "html": unwrap_paragraph(rest), "anchor": anchor, "order": order,
+                              "explicit": explicit is not None})
 
     out.append(content[last:])
     result.content = "".join(out)

@@ -140,6 +140,9 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
             cache.put(keys[doc.source_file], doc.problems)
     if cache is not None:
         cache.save()
+    from . import across
+
+    problems += across.check(docs)  # briefs compared with each other: never cached per file
     if "as-of" not in skip:  # depends on the day: never cached
         when = on or today()
         max_age = max_age_days if max_age_days is not None else int(

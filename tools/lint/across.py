@@ -1,0 +1,171 @@
+"""Rules that compare briefs with each other (and a brief's parts with each other), so that
+the site says each thing once:
+
+- `timeline-duplicate` (warning): two timeline events with the same date and nearly the same
+  words, in different briefs, without a shared event id. Give both the same id
+  (`- 2025-04-30: … {#minerals-agreement-signed}`) and the site timeline shows them as one
+  row; or tell the event in one brief and link it from the other.
+- `timeline-id` (error): items sharing an event id but not a date: one of them is wrong.
+- `repetition` (warning): the "In short" section restates the Summary; or the same quote
+  appears in more than MAX_QUOTE_BRIEFS briefs (quote it where it belongs, link it elsewhere).
+
+They read the Markdown of every brief on each run (never cached per file: a change in one
+brief can raise a warning in another), with plain text scans, no Markdown conversion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from problems import ERROR, WARNING, Problem
+from quotes import wording
+from quotes.fingerprint import words
+
+from .documents import read_bytes
+
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{[^}]*\})?\s*#*\s*$")
+EVENT_RE = re.compile(r"^\s{0,3}[-*+]\s+(\d{4}-\d{2}-\d{2}):\s*(.*)$")
+EVENT_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+MARKUP_RE = re.compile(r"\[@[^\]]*\]|\{[^}]*\}|\[\[(?:[^\]|]*\|)?([^\]]*)\]\]")
+QUOTE_RE = re.compile(r"[“\"]([^\"“”\n]{3,}?)[”\"]")
+FIELD_RE = re.compile(r"^summary:\s*(.*)$", re.I)
+SENTENCE_RE = re.compile(r"[^.!?]+[.!?]*")
+
+SIMILAR = 0.5  # share of content words two event texts have in common (Jaccard) to be "the same"
+MIN_EVENT_WORDS = 3
+RESTATES = 0.45  # share of the Summary's content words an "In short" sentence repeats
+MIN_SUMMARY_WORDS = 5
+MAX_QUOTE_BRIEFS = 2
+MIN_QUOTE_WORDS = 3  # a run of this many quoted words counts as the same quote
+
+
+@dataclass(frozen=True)
+class Event:
+    path: str
+    line: int
+    date: str
+    event_id: str | None
+    stems: frozenset
+
+
+def _plain(text: str) -> str:
+    return MARKUP_RE.sub(lambda m: m.group(1) or " ", text)
+
+
+def _stems(text: str) -> frozenset:
+    return frozenset(w.stem for w in wording.content_words(_plain(text)))
+
+
+def _sections(lines: list[str]):
+    """(heading text lower-case, index of the heading line) for each ## heading."""
+    for i, line in enumerate(lines):
+        m = HEADING_RE.match(line)
+        if m and len(m.group(1)) == 2:
+            yield m.group(2).strip().lower(), i
+
+
+def _section_lines(lines: list[str], title: str) -> list[tuple[int, str]]:
+    """(1-based line number, text) of the lines under the `## title` heading."""
+    marks = list(_sections(lines))
+    for n, (name, i) in enumerate(marks):
+        if name == title:
+            end = marks[n + 1][1] if n + 1 < len(marks) else len(lines)
+            return [(j + 1, lines[j]) for j in range(i + 1, end)]
+    return []
+
+
+def _read(doc) -> list[str] | None:
+    try:
+        return read_bytes(doc).decode("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None  # reported by the per-file rules
+
+
+def check(docs: list) -> list[Problem]:
+    problems: list[Problem] = []
+    events: list[Event] = []
+    # each run of MIN_QUOTE_WORDS quoted words -> the first place each brief quotes it
+    quotes: dict[tuple, dict[str, tuple[int, int]]] = {}
+    for doc in docs:
+        if doc.kind != "brief":
+            continue
+        lines = _read(doc)
+        if lines is None:
+            continue
+        for number, line in _section_lines(lines, "timeline"):
+            m = EVENT_RE.match(line)
+            if m:
+                found = EVENT_ID_RE.search(m.group(2))
+                events.append(Event(doc.source_file, number, m.group(1), found.group(1) if found else None,
+                                    _stems(m.group(2))))
+        problems += _restated_summary(doc.source_file, lines)
+        in_front = True
+        for number, line in enumerate(lines, 1):
+            if in_front:
+                in_front = bool(line.strip())
+                continue
+            for m in QUOTE_RE.finditer(line):
+                said = words(m.group(1))
+                for i in range(len(said) - MIN_QUOTE_WORDS + 1):
+                    places = quotes.setdefault(tuple(said[i:i + MIN_QUOTE_WORDS]), {})
+                    places.setdefault(doc.source_file, (number, m.start() + 1))
+    problems += _timeline(events)
+    repeated: dict[tuple, tuple[int, str, int]] = {}  # place -> (other briefs, first path, its line)
+    for places in quotes.values():
+        if len(places) > MAX_QUOTE_BRIEFS:
+            ordered = sorted(places.items())
+            first_path, (first_line, _) = ordered[0]
+            for path, (line, col) in ordered[MAX_QUOTE_BRIEFS:]:
+                found = (len(places) - 1, first_path, first_line)
+                repeated[(path, line, col)] = max(repeated.get((path, line, col), found), found)
+    for (path, line, col), (others, first_path, first_line) in repeated.items():
+        problems.append(Problem(path, line, col, WARNING,
+                                f"this quote is also in {others} other briefs (first {first_path}:{first_line}): "
+                                "quote it once, where it belongs, and link there", "repetition"))
+    return problems
+
+
+def _timeline(events: list[Event]) -> list[Problem]:
+    problems = []
+    by_id: dict[str, Event] = {}
+    for event in events:
+        if not event.event_id:
+            continue
+        first = by_id.setdefault(event.event_id, event)
+        if first.date != event.date:
+            problems.append(Problem(event.path, event.line, 1, ERROR,
+                                    f"event id '{event.event_id}' is dated {event.date} here but {first.date} at "
+                                    f"{first.path}:{first.line}: the same event has one date", "timeline-id"))
+    by_date: dict[str, list[Event]] = {}
+    for event in events:
+        by_date.setdefault(event.date, []).append(event)
+    for same_day in by_date.values():
+        for i, a in enumerate(same_day):
+            for b in same_day[i + 1:]:
+                if a.path == b.path or (a.event_id and a.event_id == b.event_id):
+                    continue
+                if len(a.stems) < MIN_EVENT_WORDS or len(b.stems) < MIN_EVENT_WORDS:
+                    continue
+                if len(a.stems & b.stems) / len(a.stems | b.stems) >= SIMILAR:
+                    problems.append(Problem(b.path, b.line, 1, WARNING,
+                                            f"this event looks like the one at {a.path}:{a.line} (same date, "
+                                            "nearly the same words): give both the same id, e.g. "
+                                            "{#some-event}, so the site timeline shows it once, or tell it in "
+                                            "one brief only", "timeline-duplicate"))
+    return problems
+
+
+def _restated_summary(path: str, lines: list[str]) -> list[Problem]:
+    summary = next((m.group(1) for m in map(FIELD_RE.match, lines[:30]) if m), "")
+    wanted = _stems(summary)
+    if len(wanted) < MIN_SUMMARY_WORDS:
+        return []
+    for number, line in _section_lines(lines, "in short"):
+        for m in SENTENCE_RE.finditer(line):
+            if len(wanted & _stems(m.group())) / len(wanted) >= RESTATES:
+                start = m.start() + len(m.group()) - len(m.group().lstrip()) + 1
+                return [Problem(path, number, start, WARNING,
+                                "this sentence of In short restates the Summary: let In short add to it "
+                                "(the Summary is shown right above it)", "repetition")]
+    return []
