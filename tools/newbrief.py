@@ -51,14 +51,16 @@ named and a citation in the same sentence. -->
 
 ## Where things stand {{#where-things-stand}}
 
-<!-- What each side has said or done since, as of As_of. Where sources disagree, give
-each version with its own citation. Events after As_of go in a dated, cited
-"What happened next" section, or not at all. -->
+<!-- What each side has said or done since, up to As_of (the date of the newest fact
+here). Where sources disagree, give each version with its own citation. A later event:
+rewrite this section and move As_of forward, rather than adding an appendix. -->
 
 ## Timeline
 
 <!-- One event per line, oldest first, each starting with an ISO date and a colon:
-- 2025-03-18: Trump and Putin speak by phone. [@key] -->
+- 2025-03-18: Trump and Putin speak by phone. [@key]
+An event another brief tells too gets the same id in both, so the site timeline shows it once:
+- 2025-03-18: Trump and Putin speak by phone. [@key] {#trump-putin-call-march} -->
 """
 
 
