@@ -60,7 +60,7 @@ rewrite this section and move As_of forward, rather than adding an appendix. -->
 <!-- One event per line, oldest first, each starting with an ISO date and a colon:
 - 2025-03-18: Trump and Putin speak by phone. [@key]
 An event another brief tells too gets the same id in both, so the site timeline shows it once:
-- 2025-03-18: Trump and Putin speak by phone. [@key] {#trump-putin-call-march} -->
+- 2025-03-18: Trump and Putin speak by phone. [@key] {{#trump-putin-call-march}} -->
 """
 
 
