@@ -8,6 +8,7 @@ OUTPUTDIR ?= output
 PORT ?= 8000
 SITE ?= $(OUTPUTDIR)
 FORMAT ?= auto
+CONTENT ?= content
 
 .PHONY: html publish serve devserver clean test check linkcheck new fingerprint bench venv
 
@@ -42,7 +43,9 @@ linkcheck: $(STAMP)
 	$(PY) -m tools.linkcheck $(SITE) --format $(FORMAT) $(if $(EXTERNAL),--external) $(LINKCHECK_ARGS)
 
 new: $(STAMP)
-	$(PY) -m tools.newbrief --slug "$(SLUG)" --title "$(TITLE)"
+	@# $(value ...) is not expanded again, and single quotes (with ' escaped) stop the shell from
+	@# reading $(...), backticks or $1 in a title: it reaches the tool as typed.
+	BRIEF_SLUG='$(subst ','\'',$(value SLUG))' BRIEF_TITLE='$(subst ','\'',$(value TITLE))' $(PY) -m tools.newbrief --content '$(CONTENT)'
 
 fingerprint: $(STAMP)
 	$(PY) -m tools.fingerprint --source "$(SOURCE)" --file "$(FILE)" $(if $(START),--start-at "$(START)")

@@ -54,7 +54,7 @@ def test_the_scaffold_has_valid_front_matter_and_the_sections(content):
     assert text.splitlines()[:7] == [
         "Title: The grain corridor",
         "Slug: grain-corridor",
-        "Summary: What the grain corridor is, who agreed to what, and where it stands (replace this sentence).",
+        "Summary: What this brief is about, who agreed to what, and where it stands (replace this sentence).",
         "Status: ongoing",
         "As_of: 2025-04-20",
         "Date: 2025-04-20",
@@ -125,3 +125,28 @@ def test_the_clock_is_checked(content):
     assert result.stderr.splitlines() == [
         "newbrief: BRIEFS_TODAY expected an ISO date (YYYY-MM-DD) but received: '20 April 2025'"
     ]
+
+
+HOSTILE_TITLE = 'Costs $100, $(touch pwned) `touch pwned2` "quoted" it\'s [[x]] [@y] {z} <b>'
+
+
+def test_make_new_passes_the_title_as_typed_and_runs_nothing_in_it(content, build_site, tmp_path):
+    env = {**os.environ, "BRIEFS_TODAY": "2025-04-20"}
+    env.pop("MAKEFLAGS", None)
+    made = subprocess.run(["make", "--no-print-directory", "-s", "-C", str(ROOT), "new", "SLUG=grain-corridor",
+                           f"TITLE={HOSTILE_TITLE}", f"CONTENT={content}"], cwd=tmp_path, capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert not list(ROOT.glob("pwned*")) and not list(tmp_path.glob("pwned*"))
+    text = (content / "briefs" / "grain-corridor.md").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == f"Title: {HOSTILE_TITLE}"
+    built = build_site({}, env={"BRIEFS_TODAY": "2025-04-20"})  # any title builds
+    assert built.returncode == 0, built.stderr
+    assert "<b>" not in built.page("briefs/grain-corridor").split("<h1>")[1].split("</h1>")[0]
+
+
+def test_a_slug_too_long_for_a_file_name_is_a_usage_error(content):
+    result = new(content, "--slug", "a" * 300, "--title", "Long")
+    assert result.returncode == 2
+    assert result.stderr == ("newbrief: slug is 300 characters long; keep it to 80 or fewer "
+                             "(it is the file name and the URL)\n")

@@ -8,6 +8,10 @@ it is; the one warning left is the summary, until it is rewritten.
 "Today" is the BRIEFS_TODAY environment variable (YYYY-MM-DD) when set, else the
 system date. Never overwrites a file.
 
+`make new` passes SLUG and TITLE in the environment (BRIEF_SLUG, BRIEF_TITLE), quoted by
+make, never through the shell's parsing: a title with `$(...)`, backticks, `$100` or
+quotation marks arrives as written.
+
 Exit status: 0 created; 1 the file exists or the slug is taken; 2 bad arguments.
 """
 
@@ -25,10 +29,13 @@ from briefs.frontmatter import SLUG_RE  # noqa: E402
 from tools.lint import today  # noqa: E402
 from tools.lint.rules import SCAFFOLD_MARK as PLACEHOLDER  # noqa: E402  (make check warns while it is there)
 
+MAX_SLUG = 80  # a file name and a URL path segment; far below the file system's 255 bytes
+MAX_TITLE = 200
+
 TEMPLATE = """\
 Title: {title}
 Slug: {slug}
-Summary: What {topic} is, who agreed to what, and where it stands {placeholder}.
+Summary: What this brief is about, who agreed to what, and where it stands {placeholder}.
 Status: ongoing
 As_of: {today}
 Date: {today}
@@ -65,8 +72,9 @@ An event another brief tells too gets the same id in both, so the site timeline 
 
 
 def scaffold(slug: str, title: str, day: str) -> str:
-    topic = title[0].lower() + title[1:] if title[:4].lower() == "the " else title
-    return TEMPLATE.format(slug=slug, title=title, topic=topic, today=day, placeholder=PLACEHOLDER)
+    # The title appears once, as the Title field's text: whatever it holds ([[, [@, quotes,
+    # braces), nothing else in the scaffold is built from it.
+    return TEMPLATE.format(slug=slug, title=title, today=day, placeholder=PLACEHOLDER)
 
 
 def suggest_slug(text: str) -> str:
@@ -92,8 +100,9 @@ def taken_slugs(content: str) -> dict[str, str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="newbrief", description=__doc__.splitlines()[0])
-    parser.add_argument("--slug", default="", help="lowercase words joined by '-': the brief's URL and file name")
-    parser.add_argument("--title", default="", help="the brief's title")
+    parser.add_argument("--slug", default=os.environ.get("BRIEF_SLUG", ""),
+                        help="lowercase words joined by '-': the brief's URL and file name")
+    parser.add_argument("--title", default=os.environ.get("BRIEF_TITLE", ""), help="the brief's title")
     parser.add_argument("--content", default=os.path.join(HERE, "content"), help="content folder (default: content/)")
     args = parser.parse_args(argv)
     slug, title = args.slug.strip(), " ".join(args.title.split())
@@ -110,8 +119,13 @@ def main(argv=None) -> int:
         hint = suggest_slug(slug)
         return usage(f"invalid slug '{slug}': expected lowercase letters and digits joined by single '-'"
                      + (f" (did you mean '{hint}'?)" if hint and SLUG_RE.match(hint) else ""))
+    if len(slug) > MAX_SLUG:
+        return usage(f"slug is {len(slug)} characters long; keep it to {MAX_SLUG} or fewer (it is the file name "
+                     "and the URL)")
     if not title:
         return usage('give a title too, e.g. TITLE="The grain corridor"')
+    if len(title) > MAX_TITLE:
+        return usage(f"title is {len(title)} characters long; keep it to {MAX_TITLE} or fewer")
     try:
         day = today().isoformat()
     except SystemExit as e:
