@@ -28,6 +28,10 @@ PATH = os.path.join(HERE, "content")
 ARTICLE_PATHS = ["briefs"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
+# Files and folders whose name starts with "." (editor backups, `.drafts/`) are neither built
+# nor checked: the lint skips the same ones (tools/lint/documents.py) and warns about them.
+# Pelican's own default, "**/.*", is matched against bare names and so never matches.
+IGNORE_FILES = [".*"]
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"

@@ -257,6 +257,12 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
         with timed("checks"):
             checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False,
                            cache_dir=lint_cache(args.output) if not args.no_cache else None)
+        unreadable = [p for p in checked.problems if p.rule == "file" and p.level != WARNING]
+        if unreadable:  # Pelican would open them: a FIFO hangs, /dev/zero fills memory
+            shown = display_path(args.output)
+            return 1, "\n".join([format_problems(unreadable),
+                                 f"build failed: {len(unreadable)} problem{'s' * (len(unreadable) != 1)}; "
+                                 f"{shown}/ left as it was"])
         problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
                          use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
                          counter=counter if search is None else None)

@@ -19,7 +19,7 @@ import re
 
 from problems import report
 
-from .frontmatter import check, read_header
+from .frontmatter import check, read_header, theme_templates
 
 HEADING_RE = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -58,6 +58,7 @@ def separate_status(_generator, metadata):
 
 
 def prepare(generators):
+    templates = theme_templates(generators[0].settings.get("THEME")) if generators else None
     for doc in all_documents(generators):
         project_root = os.path.dirname(doc.settings["PATH"])
         doc.source_file = os.path.relpath(doc.source_path, project_root).replace(os.sep, "/")
@@ -65,7 +66,7 @@ def prepare(generators):
         # errors="replace": a file that is not UTF-8 is already a located problem (plugins/speed).
         with open(doc.source_path, encoding="utf-8", errors="replace") as f:
             header = read_header(f.read())
-        for problem in check(doc.source_file, header, kind):
+        for problem in check(doc.source_file, header, kind, templates):
             report(problem)
         doc.toc = table_of_contents(doc._content)
         doc.as_of = doc.metadata.get("as_of")

@@ -46,8 +46,24 @@ def is_iso_day(value: str) -> bool:
     return True
 
 
-def check(path: str, header: dict, kind: str = "brief") -> list[Problem]:
-    """Problems in one document's front matter; `kind` is 'brief' or 'page'."""
+def theme_templates(theme: str | None) -> set[str] | None:
+    """Names a `Template:` field may give (the theme's templates/*.html), or None if unknown."""
+    import os
+
+    folder = os.path.join(theme, "templates") if theme else ""
+    if not folder or not os.path.isdir(folder):
+        return None
+    return {name[:-5] for name in os.listdir(folder) if name.endswith(".html")}
+
+
+def own_folder(kind: str, slug: str) -> str:
+    """Where a document's output belongs: briefs/<slug>/ or <slug>/ (ARTICLE_SAVE_AS, PAGE_SAVE_AS)."""
+    return f"briefs/{slug}/" if kind == "brief" else f"{slug}/"
+
+
+def check(path: str, header: dict, kind: str = "brief", templates: set[str] | None = None) -> list[Problem]:
+    """Problems in one document's front matter; `kind` is 'brief' or 'page'; `templates`,
+    the theme's template names, when known."""
     problems = []
 
     def add(line, message, col=1):
@@ -73,6 +89,22 @@ def check(path: str, header: dict, kind: str = "brief") -> list[Problem]:
                 add(line, f"'{label}: {value}' is not a calendar date: expected a real day as YYYY-MM-DD")
             else:
                 add(line, f"'{label}' expected an ISO date (YYYY-MM-DD) but received: '{value}'")
+    if templates is not None and header.get("template", ("", 0))[0]:
+        value, line = header["template"]
+        if value not in templates:
+            add(line, f"unknown template '{value}'{suggest(value, sorted(templates))}: expected one of the "
+                f"theme's templates: {', '.join(sorted(templates))}")
+    slug = header.get("slug", ("", 0))[0]
+    for name, label in (("save_as", "Save_as"), ("url", "URL")):
+        value, line = header.get(name, ("", 0))
+        if not value or not slug or not SLUG_RE.match(slug):
+            continue
+        folder = own_folder(kind, slug)
+        parts = value.replace("\\", "/").split("/")
+        if not value.startswith(folder) or ".." in parts or "" in parts[:-1]:
+            add(line, f"'{label}: {value}' would write outside this {kind}'s own folder '{folder}', where it "
+                "could replace another page or a site file (index.html, robots.txt): remove the field, or "
+                f"keep it under '{folder}'")
     if "summary" in header:
         value, line = header["summary"]
         if len(value) > MAX_SUMMARY:

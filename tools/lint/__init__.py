@@ -96,7 +96,11 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
     from . import documents, rules
 
     settings = documents.load_settings(settings_file, content)
+    tree = documents.tree_problems(settings)
+    if any(p.level == ERROR for p in tree):  # a FIFO or /dev/zero: reading anything further could hang
+        return Result(sorted(tree), 0, [])
     registry, prints, problems = _registry_and_fingerprints(settings)
+    problems += tree
     docs = documents.discover(settings)
     md = documents.markdown_converter(settings) if build_checks else None
     cache = None
@@ -127,7 +131,7 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
         elif not build_checks:
             doc.problems.clear()  # the build's reader reports it, in its own words
     if build_checks:
-        problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]))
+        problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]), settings.get("THEME"))
 
     log = [] if quote_log else None
     for doc in fresh:
@@ -178,16 +182,18 @@ def _registry_and_fingerprints(settings: dict):
     return registry, prints, registry.problems + problems
 
 
-def _plugin_checks(docs: list, registry, plugins: set) -> list[Problem]:
+def _plugin_checks(docs: list, registry, plugins: set, theme: str | None = None) -> list[Problem]:
     """The build's own checks, from the plugins' pure modules, on the stand-in documents."""
     from briefs.frontmatter import check as check_front_matter
+    from briefs.frontmatter import theme_templates
     from citations.resolve import resolve_document, uncited
     from crosslinks import TEMPLATE_IDS
     from crosslinks.resolve import resolve
 
     problems = []
+    templates = theme_templates(theme)
     for doc in docs:
-        problems += check_front_matter(doc.source_file, doc.header, doc.kind)
+        problems += check_front_matter(doc.source_file, doc.header, doc.kind, templates)
     if "crosslinks" in plugins:
         by_file = {doc.source_file: doc for doc in docs}
         for problem in resolve(docs, TEMPLATE_IDS):

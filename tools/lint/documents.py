@@ -14,7 +14,7 @@ import runpy
 from dataclasses import dataclass, field
 
 from briefs.frontmatter import read_header
-from problems import ERROR, Problem
+from problems import ERROR, WARNING, Problem
 
 from . import blocks as blocks_module
 
@@ -82,6 +82,52 @@ def discover(settings: dict) -> list[Document]:
                         kind=kind,
                     ))
     return sorted(found, key=lambda d: (d.kind != "brief", d.source_file))
+
+
+def tree_problems(settings: dict) -> list[Problem]:
+    """What in the content folder the build must not read, found with stat() only (opening a
+    FIFO or reading /dev/zero would hang or fill memory):
+
+    - `file` (error): anything that is not a regular file or a folder (a FIFO, a device, a
+      socket) and symlinks that dangle or loop. The build stops on these before Pelican reads.
+    - `hidden` (warning): a Markdown file whose name, or a folder above it, starts with "."
+      (IGNORE_FILES): neither built nor checked, which an editor may not expect."""
+    root = settings["PATH"]
+    project = os.path.dirname(root)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        inside = any(part.startswith(".") for part in _below(folder, root).split("/") if part not in (".", ""))
+        for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            path = os.path.join(folder, name)
+            shown = _below(path, project)
+            kind = _not_a_file(path)
+            if kind:
+                found.append(Problem(shown, 1, 1, ERROR, f"{kind}: the build reads only regular files; "
+                                     "remove it or replace it with the file itself", "file"))
+            elif name.endswith(MARKDOWN_SUFFIXES) and (inside or name.startswith(".")):
+                found.append(Problem(shown, 1, 1, WARNING,
+                                     "hidden file (its name or a folder above it starts with '.'): it is neither "
+                                     "checked nor published; rename it to publish it", "hidden"))
+    return found
+
+
+def _not_a_file(path: str) -> str:
+    """Why `path` must not be read ("" if it is a regular file or a folder)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if os.path.islink(path):
+            return f"symlink to {os.readlink(path)!r}, which " + (
+                "loops" if e.errno == 40 else "does not exist")
+        return f"cannot be read ({e.strerror})"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return ("symlink to " + repr(os.readlink(path)) + ", " if os.path.islink(path) else "") + what
 
 
 def _below(path: str, base: str) -> str:

@@ -1,0 +1,104 @@
+"""What the build is given to read: the lint and the build see the same files, read only
+regular files, and a brief cannot write outside its own folder or name a missing template."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sitebuild import ROOT, run_build, write_site
+
+SOURCES = """
+- id: src-a
+  type: webpage
+  title: Source A
+  container-title: Example
+  URL: https://example.org/a
+"""
+
+
+def brief(slug: str, extra: str = "", body: str = "A fact [@src-a].") -> str:
+    return (f"Title: {slug.capitalize()}\nSlug: {slug}\nSummary: A brief.\nStatus: ongoing\nAs_of: 2025-04-18\n"
+            f"Date: 2025-04-17\n{extra}\n## In short\n\n{body}\n")
+
+
+def lint(root) -> tuple[int, list[str]]:
+    result = subprocess.run([sys.executable, "-m", "tools.lint", "--content", str(root / "content")], cwd=root,
+                            capture_output=True, text=True, timeout=60,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "BRIEFS_TODAY": "2025-04-20"})
+    return result.returncode, result.stdout.splitlines()
+
+
+def test_hidden_files_are_neither_published_nor_silently_skipped(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": brief("alpha"),
+                          "content/briefs/.secret.md": brief("secret", body="No citation, <script>x</script>"),
+                          "content/briefs/.drafts/draft.md": brief("draft", body="Unchecked.")})
+    code, lines = lint(tmp_path)
+    assert code == 0
+    assert lines == [
+        "content/briefs/.drafts/draft.md:1:1: [warning] hidden file (its name or a folder above it starts with "
+        "'.'): it is neither checked nor published; rename it to publish it (hidden)",
+        "content/briefs/.secret.md:1:1: [warning] hidden file (its name or a folder above it starts with '.'): "
+        "it is neither checked nor published; rename it to publish it (hidden)"]
+    result = run_build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (result.output / "briefs" / "secret").exists()
+    assert not (result.output / "briefs" / "draft").exists()
+
+
+@pytest.mark.parametrize("field, message", [
+    ("Save_as: index.html", "'Save_as: index.html' would write outside this brief's own folder 'briefs/beta/'"),
+    ("Save_as: robots.txt", "'Save_as: robots.txt' would write outside this brief's own folder 'briefs/beta/'"),
+    ("Save_as: briefs/beta/../../x.html", "'Save_as: briefs/beta/../../x.html' would write outside"),
+    ("URL: briefs/alpha/", "'URL: briefs/alpha/' would write outside this brief's own folder 'briefs/beta/'"),
+    ("Template: nonexistent", "unknown template 'nonexistent': expected one of the theme's templates: "),
+])
+def test_overrides_that_leave_the_brief_or_name_no_template_are_located_errors(tmp_path, field, message):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": brief("alpha"),
+                          "content/briefs/beta.md": brief("beta", field + "\n")})
+    code, lines = lint(tmp_path)
+    assert code == 1
+    assert [line[:len("content/briefs/beta.md:7:1: [error] ") + len(message)] for line in lines] == [
+        "content/briefs/beta.md:7:1: [error] " + message]
+    result = run_build(tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "content/briefs/beta.md:7:1: [error] " + message in result.stderr
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_save_as_inside_the_brief_s_own_folder_is_fine(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES,
+                          "content/briefs/beta.md": brief("beta", "Save_as: briefs/beta/full.html\n")})
+    assert lint(tmp_path)[0] == 0
+    result = run_build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (result.output / "briefs" / "beta" / "full.html").is_file()
+
+
+def test_fifos_devices_and_dangling_symlinks_stop_the_build_before_anything_reads_them(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/alpha.md": brief("alpha")})
+    briefs = tmp_path / "content" / "briefs"
+    os.mkfifo(briefs / "pipe.md")
+    (briefs / "zero.md").symlink_to("/dev/zero")
+    (briefs / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    (tmp_path / "content" / "fingerprints").mkdir()
+    os.mkfifo(tmp_path / "content" / "fingerprints" / "src-a.json")
+    expected = [
+        "content/briefs/gone.md:1:1: [error] symlink to '{}', which does not exist: the build reads only regular "
+        "files; remove it or replace it with the file itself (file)".format(tmp_path / "nowhere.md"),
+        "content/briefs/pipe.md:1:1: [error] a named pipe (FIFO): the build reads only regular files; remove it "
+        "or replace it with the file itself (file)",
+        "content/briefs/zero.md:1:1: [error] symlink to '/dev/zero', a device: the build reads only regular files; "
+        "remove it or replace it with the file itself (file)",
+        "content/fingerprints/src-a.json:1:1: [error] a named pipe (FIFO): the build reads only regular files; "
+        "remove it or replace it with the file itself (file)",
+    ]
+    assert lint(tmp_path) == (1, expected)  # within the timeout: nothing was opened
+    result = run_build(tmp_path, timeout=120)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if "[error]" in line] == expected
+    assert not (tmp_path / "output").exists()
