@@ -222,11 +222,26 @@ def test_clean_site_exits_0(make_site, capsys, monkeypatch):
     (["output", "--cache-ttl", "soon"], "argument --cache-ttl: expected a duration like 90, "
                                         "90s, 30m, 12h or 7d but received: 'soon'"),
     ([], "the following arguments are required: SITE"),
+    (["output", "--jobs", "3000"], "expected --jobs to be at most 64 but received: 3000"),
+    (["output", "-o", "/missing/dir/report.txt"], "cannot write the report to '/missing/dir/report.txt': "
+                                                  "no folder '/missing/dir'"),
 ])
 def test_usage_errors_exit_2(in_seeded, capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert err.splitlines()[-1] == f"python -m tools.linkcheck: error: {message}"
+
+
+def test_a_failure_of_the_checker_itself_is_one_line_and_exit_3(in_seeded, capsys, monkeypatch):
+    from tools.linkcheck import cli
+
+    def broken(*args, **kwargs):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(cli, "check_site", broken)
+    code, out, err = run(capsys, "output")
+    assert (code, out) == (3, "")
+    assert err == "linkcheck: failed: MemoryError: no room (LINKCHECK_DEBUG=1 shows where)\n"
 
 
 def test_module_entry_point_exit_codes(tmp_path):

@@ -136,3 +136,14 @@ def test_without_the_sanitize_plugin_the_lint_still_refuses_unsafe_html(tmp_path
         "own scripts (html)",
         "content/briefs/x.md:3:36: [error] 'javascript:' URLs are not allowed: link to a web page (https://...) (html)",
     ]
+
+
+def test_a_missing_file_and_a_negative_age_are_usage_errors(site):
+    missing = run_tool("tools.lint", "--settings", str(ROOT / "pelicanconf.py"), "--content", str(site / "content"),
+                       "content/briefs/missing.md", cwd=site)
+    assert missing.returncode == 2
+    assert missing.stderr.endswith("error: no such file: content/briefs/missing.md (give Markdown files under "
+                                   "content/, or none for all)\n")
+    negative = run_tool("tools.lint", "--settings", str(ROOT / "pelicanconf.py"), "--max-age-days", "-1", cwd=site)
+    assert negative.returncode == 2
+    assert negative.stderr.endswith("error: --max-age-days expects a number of days, 0 or more, not -1\n")

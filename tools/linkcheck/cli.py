@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one check, print one report, return the exit code.
 
 The only place that formats for people and decides exit codes:
-0 no errors (warnings allowed unless --strict), 1 problems, 2 usage error.
+0 no errors (warnings allowed unless --strict), 1 problems, 2 usage error, 3 the checker
+itself failed (one line says what; LINKCHECK_DEBUG=1 shows the traceback).
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from . import report
 from .checks import Options
 from .run import check_site
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_CRASH = 0, 1, 2, 3
+MAX_JOBS = 64  # processes; more only costs memory (a user once asked for 3,000)
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
 
 
@@ -37,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m tools.linkcheck",
         description="Check the links of a folder of static HTML (the built site by default).",
-        epilog="Exit status: 0 clean, 1 problems found, 2 usage error. See docs/linkcheck.md.")
+        epilog="Exit status: 0 clean, 1 problems found, 2 usage error, 3 the checker failed. "
+               "See docs/linkcheck.md.")
     p.add_argument("site", metavar="SITE", help="folder of static HTML, e.g. output/")
     p.add_argument("--format", default="auto", choices=report.FORMATS,
                    help="auto (default) is github when GITHUB_ACTIONS=true, else text")
@@ -90,6 +93,14 @@ def main(argv=None) -> int:
                               f"'{args.site_url}'")
     if args.per_host < 1:
         return _usage(parser, "expected --per-host to be at least 1 but received: 0")
+    if args.jobs > MAX_JOBS:
+        return _usage(parser, f"expected --jobs to be at most {MAX_JOBS} but received: {args.jobs}")
+    if args.output:
+        folder = Path(args.output).parent
+        if not folder.is_dir():
+            return _usage(parser, f"cannot write the report to '{args.output}': no folder '{folder}'")
+        if Path(args.output).is_dir():
+            return _usage(parser, f"cannot write the report to '{args.output}': it is a folder")
     allow = frozenset(h.lower().strip("[]") for h in args.allow_host)
     options = Options(base_path=args.base_path, site_url=args.site_url, allow_hosts=allow,
                       jobs=args.jobs)
@@ -101,14 +112,27 @@ def main(argv=None) -> int:
                                   max_time=args.max_time, per_host=args.per_host,
                                   allow_hosts=allow)
     cache = None if args.no_cache else Path(args.cache_dir) / "external.json"
-    outcome = check_site(site, options, Path(args.content_root), external, cache, args.cache_ttl)
+    try:
+        outcome = check_site(site, options, Path(args.content_root), external, cache, args.cache_ttl)
+    except KeyboardInterrupt:
+        print("linkcheck: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug or an environment fault: one line, its own exit code
+        if os.environ.get("LINKCHECK_DEBUG"):
+            raise
+        print(f"linkcheck: failed: {type(exc).__name__}: {exc} (LINKCHECK_DEBUG=1 shows where)", file=sys.stderr)
+        return EXIT_CRASH
 
     fmt = args.format
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     rendered = report.FORMATTERS[fmt](outcome.problems, pages=outcome.pages, links=outcome.links)
     if args.output:
-        Path(args.output).write_text(rendered, encoding="utf-8")
+        try:
+            Path(args.output).write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            print(f"linkcheck: cannot write the report to '{args.output}': {exc.strerror}", file=sys.stderr)
+            return EXIT_CRASH
     else:
         sys.stdout.write(rendered)
     print(report.summary(outcome.problems, len(outcome.pages), outcome.links), file=sys.stderr)

@@ -5,7 +5,8 @@ layout, which editors and `grep` understand), or GitHub annotations when
 GITHUB_ACTIONS=true. FILEs limit the report to those files; the whole content is
 still read, since cross-links and citations need it.
 
-Exit status: 0 no problems or only warnings; 1 errors; 2 warnings with --strict.
+Exit status: 0 no problems or only warnings; 1 errors; 2 warnings with --strict, or a
+usage error (a FILE that does not exist, a negative --max-age-days, no settings file).
 """
 
 from __future__ import annotations
@@ -40,12 +41,17 @@ def main(argv=None) -> int:
     parser.add_argument("--quotes", action="store_true",
                         help="also list every quote and whether it was checked against its source")
     args = parser.parse_args(argv)
+    if args.max_age_days is not None and args.max_age_days < 0:
+        parser.error(f"--max-age-days expects a number of days, 0 or more, not {args.max_age_days}")
+    missing = [f for f in args.files if not os.path.exists(f)]
+    if missing:
+        parser.error(f"no such file: {missing[0]} (give Markdown files under content/, or none for all)")
 
     settings = args.settings or ("pelicanconf.py" if os.path.isfile("pelicanconf.py")
                                  else os.path.join(HERE, "pelicanconf.py"))
     if not os.path.isfile(settings):
         print(f"check: settings file not found: {settings}", file=sys.stderr)
-        return 1
+        return 2
     result = lint(settings, args.content, max_age_days=args.max_age_days, quote_log=args.quotes)
     problems = result.problems
     if args.files:
