@@ -102,3 +102,16 @@ def test_fifos_devices_and_dangling_symlinks_stop_the_build_before_anything_read
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if "[error]" in line] == expected
     assert not (tmp_path / "output").exists()
+
+
+def test_invisible_characters_in_a_slug_are_shown_escaped_and_named(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES,
+                          "content/briefs/paris.md": brief("paris\u200b-talks"),
+                          "content/briefs/alpha.md": brief("alpha", body="See [[paris\u202e-talks]] [@src-a].")})
+    code, lines = lint(tmp_path)
+    assert code == 1
+    assert "content/briefs/paris.md:2:1: [error] invalid slug 'paris\\u200b-talks': expected lowercase words " \
+           "joined by '-'; it contains invisible characters: zero-width space (\\u200b) (front-matter)" in lines
+    assert any(line.startswith("content/briefs/alpha.md:10:5: [error] unknown brief 'paris\\u202e-talks'")
+               for line in lines), lines
+    assert all(line.isprintable() for line in lines)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from problems import ERROR, Problem, suggest
+from problems import ERROR, Problem, invisible_names, suggest
 
 STATUSES = ("proposed", "agreed", "signed", "in-force", "ongoing", "stalled", "expired", "rejected", "disputed")
 REQUIRED_BRIEF = ("title", "slug", "summary", "status", "as_of", "date")
@@ -76,7 +76,9 @@ def check(path: str, header: dict, kind: str = "brief", templates: set[str] | No
             label = "As_of" if name == "as_of" else name.capitalize()
             add(line, f"missing required field '{label}:'")
     if "slug" in header and header["slug"][0] and not SLUG_RE.match(header["slug"][0]):
-        add(header["slug"][1], f"invalid slug '{header['slug'][0]}': expected lowercase words joined by '-'")
+        hidden = invisible_names(header["slug"][0])
+        add(header["slug"][1], f"invalid slug '{header['slug'][0]}': expected lowercase words joined by '-'"
+            + (f"; it contains invisible characters: {hidden}" if hidden else ""))
     if "status" in header and header["status"][0]:
         value, line = header["status"]
         if value not in STATUSES:

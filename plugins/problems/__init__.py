@@ -14,6 +14,35 @@ from dataclasses import dataclass
 ERROR = "error"
 WARNING = "warning"
 
+# Characters a terminal, a report or a reader would not see as written: C0/C1 controls (a
+# newline could forge a report line, ESC a terminal sequence), zero-width characters and
+# bidirectional controls (which reorder what is shown).
+_INVISIBLE = {**{c: None for c in range(0x20)}, 0x7F: None, **{c: None for c in range(0x80, 0xA0)},
+              **{c: None for c in (0x00AD, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028,
+                                   0x2029, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2060, 0x2066, 0x2067,
+                                   0x2068, 0x2069, 0xFEFF)}}
+_NAMES = {0x200B: "zero-width space", 0x200C: "zero-width non-joiner", 0x200D: "zero-width joiner",
+          0xFEFF: "zero-width no-break space", 0x00AD: "soft hyphen", 0x2060: "word joiner"}
+
+
+def visible(text: str) -> str:
+    """`text` with every invisible or control character written as an escape (`\\u200b`),
+    so what is shown is what is there, on one line."""
+    if text.isprintable() and not any(ord(ch) in _INVISIBLE for ch in text):
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if ord(ch) in _INVISIBLE or not ch.isprintable() else ch for ch in text)
+
+
+def invisible_names(text: str) -> str:
+    """What the invisible characters in `text` are, for a message: "zero-width space (\\u200b)"."""
+
+    def name(c: int) -> str:
+        if c in _NAMES:
+            return _NAMES[c]
+        return "bidirectional control" if 0x202A <= c <= 0x202E or 0x2066 <= c <= 0x2069 else "control character"
+
+    return ", ".join(f"{name(c)} (\\u{c:04x})" for c in sorted({ord(ch) for ch in text if ord(ch) in _INVISIBLE}))
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -26,13 +55,13 @@ class Problem:
 
     def format(self) -> str:
         """`path:line:col: [level] message (rule)` - the yamllint layout editors' tools understand."""
-        return f"{self.path}:{self.line}:{self.col}: [{self.level}] {self.message} ({self.rule})"
+        return f"{visible(self.path)}:{self.line}:{self.col}: [{self.level}] {visible(self.message)} ({self.rule})"
 
     def format_github(self) -> str:
         kind = "error" if self.level == ERROR else "warning"
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return (
-            f"::{kind} file={self.path},line={self.line},col={self.col},"
+            f"::{kind} file={visible(self.path)},line={self.line},col={self.col},"
             f"title={self.rule}::{message}"
         )
 

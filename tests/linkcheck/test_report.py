@@ -17,9 +17,21 @@ PROBLEMS = sorted([
 
 
 def test_text():
+    # A line break in a message (from an href in a hostile page) cannot start a forged line.
     assert report.text(PROBLEMS) == (
-        "content/briefs/a,b.md:3:7: broken-link link 'x' not found: 50% sure\nsecond line\n"
+        "content/briefs/a,b.md:3:7: broken-link link 'x' not found: 50% sure\\u000asecond line\n"
         "content/sources.yaml:4:8: archive-only URL of 'k': dead, archive works\n")
+
+
+def test_control_characters_are_escaped_in_text_and_give_valid_junit_xml():
+    hostile = [Problem("briefs/a/index.html", 1, 1, "broken-link", "link '\x1b[2J\x00x\u202e' not found",
+                       page="briefs/a/index.html\x07")]
+    assert report.text(hostile) == (
+        "briefs/a/index.html:1:1: broken-link link '\\u001b[2J\\u0000x\\u202e' not found\n")
+    root = ET.fromstring(report.junit(hostile, pages=[]))  # parses: no raw control characters
+    case = root.find(".//testcase")
+    assert case.get("name") == "briefs/a/index.html\\u0007"
+    assert "\\u001b[2J" in case.find("failure").get("message")
 
 
 def test_github_escapes_properties_and_data():

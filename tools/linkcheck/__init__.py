@@ -10,7 +10,15 @@ Problems in pages our build made are reported at the Markdown line that produced
 Layout: scan (one page) -> checks (the whole site) -> external (network) -> sourcemap (where to
 report) -> report (formats) -> cli (the only place that prints and exits). docs/linkcheck.md.
 """
-from .problem import CODES, Problem
+import os as _os
+import sys as _sys
+
+# The project's plugins folder, for `problems.visible` (how reports show control characters):
+# the same rule as every other report of the project.
+_sys.path.insert(0, _os.path.join(_os.path.dirname(_os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))),
+                                  "plugins"))
+
+from .problem import CODES, Problem  # noqa: E402
 
 __all__ = ["CODES", "ExternalConfig", "Options", "Outcome", "Problem", "check_site"]
 _LAZY = {"ExternalConfig": ".external", "Options": ".checks", "Outcome": ".run",

@@ -9,6 +9,8 @@ from xml.etree import ElementTree as ET
 
 from .problem import CODES, ERROR, WARNING
 
+from problems import visible  # plugins/problems: one rule for what is shown escaped (see __init__)
+
 TOOL = "linkcheck"
 VERSION = "1.0.0"
 FORMATS = ("auto", "text", "github", "json", "junit", "sarif")
@@ -29,10 +31,12 @@ def summary(problems, pages: int, links: int) -> str:
 
 def text(problems, **_) -> str:
     """path:line:col: code message -- what editors and grep understand."""
-    return "".join(f"{p.path}:{p.line}:{p.col}: {p.code} {p.message}\n" for p in problems)
+    return "".join(f"{visible(p.path)}:{p.line}:{p.col}: {p.code} {visible(p.message)}\n" for p in problems)
 
 
 def _gh_data(value: str) -> str:
+    # %0A is how a workflow command carries a line break: the runner shows it, nobody can
+    # start a second command with it.
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -80,14 +84,14 @@ def junit(problems, pages=(), **_) -> str:
     suite = ET.SubElement(suites, "testsuite", name=TOOL, tests=str(len(by_page)),
                           failures=str(failures), errors="0", skipped="0")
     for page in sorted(by_page):
-        case = ET.SubElement(suite, "testcase", classname=TOOL, name=page)
+        case = ET.SubElement(suite, "testcase", classname=TOOL, name=visible(page))
         errs = [p for p in by_page[page] if p.level == ERROR]
         warns = [p for p in by_page[page] if p.level == WARNING]
         if errs:
             first = errs[0]
             more = f" (and {len(errs) - 1} more)" if len(errs) > 1 else ""
             failure = ET.SubElement(case, "failure", type=first.code,
-                                    message=f"{first.code}: {first.message}{more}")
+                                    message=visible(f"{first.code}: {first.message}{more}"))
             failure.text = text(errs)
         if warns:
             ET.SubElement(case, "system-out").text = text(warns)
