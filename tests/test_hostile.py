@@ -118,3 +118,36 @@ def test_a_brief_that_is_not_utf8_is_a_located_error(tmp_path):
     assert result.returncode == 1
     (error,) = errors(result)
     assert error.startswith("content/briefs/big.md:10:4: [error] not ") and "UTF-8" in error
+
+
+def lint(tmp_path) -> subprocess.CompletedProcess:
+    import os
+    import sys
+
+    from sitebuild import ROOT
+
+    try:
+        return subprocess.run([sys.executable, "-m", "tools.lint", "--content", str(tmp_path / "content")],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"make check did not finish within {TIMEOUT} s")
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("[[" * 50_000, "content/briefs/big.md:10:1: [error] unclosed cross-link: expected [[slug]] on one line "
+                    "(49,999 more on this line) (crosslink)"),
+    ("[@" * 20_000, "content/briefs/big.md:10:1: [error] unclosed citation: expected [@key] on one line "
+                    "(19,999 more on this line) (citation)"),
+    ("- " * 500 + "x [@src-a]", "content/briefs/big.md:10:1: [error] 500 list or quote markers open this line: "
+                                "lists and quotes nest at most 20 levels (SANITIZE_MAX_DEPTH) (size)"),
+])
+def test_make_check_and_make_html_are_linear_and_located_on_pathological_lines(tmp_path, line, expected):
+    """50,000 `[[` on one line never finished in `make check` (quadratic scans); 500 list markers
+    on one line were a RecursionError there."""
+    result = build(tmp_path, "## In short\n\n" + line + "\n")
+    assert result.returncode == 1
+    assert expected in errors(result)
+    check = lint(tmp_path)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert expected in check.stdout.splitlines()

@@ -25,7 +25,8 @@ from markdown.inlinepatterns import InlineProcessor
 from sourcepos import MARK, SourcePositionExtension, position
 
 # `(?!\()`: `[@name](url)` is an ordinary Markdown link, not a citation.
-CITE_PATTERN = r"\[" + MARK + r"(?P<body>@[^\]\n]*)\](?!\()"
+# No "[" inside a citation: `[@[@[@…` is then linear to scan (see crosslinks' XREF_PATTERN).
+CITE_PATTERN = r"\[" + MARK + r"(?P<body>@[^\[\]\n]*)\](?!\()"
 # Pandoc's key grammar: starts with a letter, digit or _, then internal punctuation.
 KEY = r"[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[\w])?"
 ITEM_RE = re.compile(r"\s*@(?P<key>" + KEY + r")\s*(?:,\s*(?P<locator>\S.*?))?\s*$")

@@ -57,6 +57,10 @@ def _indent(line: str) -> int:
     return width
 
 
+MARKER_RE = re.compile(r"(?:[-*+]|\d{1,9}[.)]|>)")
+NESTED_MARKERS_RE = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)+")
+
+
 class Limits(Preprocessor):
     def __init__(self, md, max_bytes: int, max_depth: int, max_paragraph: int):
         super().__init__(md)
@@ -79,6 +83,14 @@ class Limits(Preprocessor):
                 self.md.sanitize_problems = [(number, 1, "error", "size",
                                               f"line indented {_indent(line)} columns: lists nest at most "
                                               f"{self.max_depth} levels (SANITIZE_MAX_DEPTH)")]
+                return self._front_matter(lines)
+            markers = NESTED_MARKERS_RE.match(line)
+            if markers and len(MARKER_RE.findall(markers.group())) > self.max_depth:
+                # "- - - - x" or "> > > x": each marker opens a level, as indentation does
+                count = len(MARKER_RE.findall(markers.group()))
+                self.md.sanitize_problems = [(number, 1, "error", "size",
+                                              f"{count} list or quote markers open this line: lists and quotes "
+                                              f"nest at most {self.max_depth} levels (SANITIZE_MAX_DEPTH)")]
                 return self._front_matter(lines)
         seconds = 0.0
         for number, text in _paragraphs(lines):

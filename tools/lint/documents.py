@@ -232,6 +232,11 @@ def convert(doc: Document, md) -> None:
     from problems import META_KEY, decode
 
     md.reset()
-    doc._content = md.convert(doc.text)
+    try:
+        doc._content = md.convert(doc.text)
+    except RecursionError:  # nesting the sanitizer's limits did not foresee: a problem, not a crash
+        doc.problem(1, 1, "this Markdown nests too deeply to convert (lists or quotes inside each other): "
+                    "flatten it", "size")
+        return
     for line, col, level, rule, message in decode((getattr(md, "Meta", None) or {}).get(META_KEY)):
         doc.problem(line, col, message, rule, level)

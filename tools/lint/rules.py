@@ -35,9 +35,11 @@ CODE_SPAN_RE = re.compile(r"(`+).+?\1")
 XREF_RE = re.compile(XREF_PATTERN)
 CITE_RE = re.compile(CITE_PATTERN)
 OPENING_RE = re.compile(r"\[\[|\[@")
-LINK_AFTER_RE = re.compile(r"\[@[^\]\n]*\]\(")
-LINK_RE = re.compile(r"(!?)\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-TAG_RE = re.compile(r"<[^>\n]*>")
+# The bracket (and "<") excluded inside keeps each scan linear on a line of thousands of
+# unclosed "[" (or "<"): every start fails at the next one instead of at the line's end.
+LINK_AFTER_RE = re.compile(r"\[@[^\[\]\n]*\]\(")
+LINK_RE = re.compile(r"(!?)\[([^\[\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
+TAG_RE = re.compile(r"<[^<>\n]*>")
 SOURCED_KINDS = ("paragraph", "item", "quote", "table")
 
 # Raw HTML that would run code or pull in another site (the pages' CSP would block
@@ -68,40 +70,48 @@ def flatten(block, doc) -> tuple[str, dict]:
     base = 0
     for number, offset, text in block.lines:
         chars = list(text)
-        taken: list[tuple[int, int]] = []
+        used = bytearray(len(text) + 1)  # 1 where an earlier pass consumed the character
 
         def blank(a, b, chars=chars):
             chars[a:b] = " " * (b - a)
 
-        def free(a, taken=taken):
-            return not any(s <= a < e for s, e in taken)
+        def free(a, used=used):
+            return not used[a]
+
+        def take(span, used=used):
+            used[span[0]:span[1]] = b"\1" * (span[1] - span[0])
 
         for m in CODE_SPAN_RE.finditer(text):
             blank(*m.span())
-            taken.append(m.span())
+            take(m.span())
         for m in XREF_RE.finditer(text):
             if not free(m.start()):
                 continue
             keep = m.span("text") if m.group("text") else (m.end(), m.end())
             blank(m.start(), keep[0])
             blank(keep[1], m.end())
-            taken.append(m.span())
+            take(m.span())
         for m in CITE_RE.finditer(text):
             if not free(m.start()):
                 continue
             blank(*m.span())
             chars[m.start()] = CITE
             cites[base + m.start()] = [key for key, _, _ in parse_items(m.group("body")) if key]
-            taken.append(m.span())
+            take(m.span())
+        unclosed: dict[str, list[int]] = {}  # kind -> columns, reported once per line
         for m in OPENING_RE.finditer(text):
             if not free(m.start()):
                 continue
-            col = offset + m.start() + 1
             if m.group() == "[[":
-                doc.problem(number, col, "unclosed cross-link: expected [[slug]] on one line", "crosslink")
+                unclosed.setdefault("crosslink", []).append(offset + m.start() + 1)
             elif not LINK_AFTER_RE.match(text, m.start()):
-                doc.problem(number, col, "unclosed citation: expected [@key] on one line", "citation")
+                unclosed.setdefault("citation", []).append(offset + m.start() + 1)
                 block.meant_to_cite = True  # so it is not also reported as uncited
+        for rule, columns in unclosed.items():
+            more = f" ({len(columns) - 1:,} more on this line)" if len(columns) > 1 else ""
+            expected = "[[slug]]" if rule == "crosslink" else "[@key]"
+            what = "cross-link" if rule == "crosslink" else "citation"
+            doc.problem(number, columns[0], f"unclosed {what}: expected {expected} on one line{more}", rule)
         for m in LINK_RE.finditer(text):
             if not free(m.start()):
                 continue
