@@ -10,6 +10,7 @@ out only for the few URLs that have a problem (see sourcemap.py).
 """
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -17,7 +18,11 @@ from lxml import etree
 
 from .urls import LEFTOVER_MARKERS, srcset_candidates
 
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_blank_text=False)
+# huge_tree: without it libxml2 stops at 256 levels of nesting and the rest of the page
+# (and its links) silently disappears.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_blank_text=False, huge_tree=True)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 # Our HTML contract's two link kinds that need more than "does the target exist". contains()
@@ -97,7 +102,15 @@ class PageInfo:
 
 
 def parse(data: bytes):
-    """The root element, or None for an empty/unparseable file."""
+    """The root element, or None for an empty/unparseable file. A page saved as UTF-16 or
+    UTF-32 (with its byte order mark, as browsers require) is read in its own encoding."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                data = data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            break
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError:

@@ -17,6 +17,8 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from lxml import etree
+
 from .checks import Finding
 from .problem import Problem
 from .scan import LOCATE, Leftover, Ref, data_src_of, parse
@@ -56,6 +58,7 @@ class SourceMap:
         self._texts: dict = {}
         self._roots: dict = {}
         self._tags: dict = {}
+        self._by_line: dict = {}  # page -> {(tag, line): [elements]}, made in one pass per page
         self._claimed: dict = {}
         self._sources: dict = {}
         self._found: dict = {}
@@ -130,9 +133,16 @@ class SourceMap:
         line = el.sourceline or 1
         if text is None or not isinstance(el.tag, str):
             return line, 1
-        # Which of the <tag>s ending on this line is it?
-        same_line = [e for e in el.getroottree().getroot().iter(el.tag) if e.sourceline == line]
-        nth = same_line.index(el)
+        # Which of the <tag>s ending on this line is it? (An index made once per page: walking
+        # the page per problem made 20,000 broken links on one page take minutes.)
+        if page_path not in self._by_line:
+            index: dict = {}
+            for e in el.getroottree().getroot().iter():
+                if isinstance(e.tag, str):
+                    index.setdefault((e.tag, e.sourceline), []).append(e)
+            self._by_line[page_path] = index
+        same_line = self._by_line[page_path].get((el.tag, line), [el])
+        nth = same_line.index(el) if el in same_line else 0
         tags = self._start_tags(page_path, el.tag, text).get(line, [])
         if nth >= len(tags):
             return line, 1
@@ -168,7 +178,10 @@ class SourceMap:
 
     def _html_leftover(self, page_path: str, left: Leftover):
         root = self._root(page_path)
-        found = root.getroottree().xpath(left.elpath) if root is not None else []
+        try:
+            found = root.getroottree().xpath(left.elpath) if root is not None else []
+        except (etree.XPathError, ValueError):  # a tag name no XPath can spell (control characters)
+            found = []
         if not found:
             return left.line, 1
         el = found[0]

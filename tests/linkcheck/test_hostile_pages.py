@@ -1,0 +1,50 @@
+"""Pages no browser would choke on must not choke the checker: control characters in tag
+names, nesting deeper than libxml2's default limit, UTF-16, and thousands of broken links on
+one page (mapping each to its place used to walk the page once per problem)."""
+from __future__ import annotations
+
+import codecs
+
+from tools.linkcheck.cli import main
+
+
+def run(capsys, site) -> tuple[int, list[str]]:
+    code = main([str(site), "--format", "text"])
+    out = capsys.readouterr().out
+    return code, out.splitlines()
+
+
+def test_control_characters_in_tag_names_are_reported_not_a_crash(tmp_path, capsys):
+    (tmp_path / "index.html").write_bytes(
+        b'<!DOCTYPE html><html><body><p\x01x>text</p\x01x><div\x02y><a href="missing.html">m</a></div\x02y>'
+        b"</body></html>")
+    code, lines = run(capsys, tmp_path)
+    assert code == 1
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "broken-link link 'missing.html' not found: no missing.html in the site"]
+
+
+def test_links_nested_deeper_than_256_elements_are_checked(tmp_path, capsys):
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><html><body>" + "<div>" * 400
+                                         + '<a href="gone.html">x</a>' + "</div>" * 400 + "</body></html>")
+    code, lines = run(capsys, tmp_path)
+    assert code == 1
+    assert lines == [f"{tmp_path}/index.html:1:2037: broken-link link 'gone.html' not found: no gone.html in the site"]
+
+
+def test_a_utf16_page_is_read_in_its_own_encoding(tmp_path, capsys):
+    page = '<!DOCTYPE html><html><body><a href="nothere.html">x</a><a href="#nowhere">t</a></body></html>'
+    (tmp_path / "index.html").write_bytes(codecs.BOM_UTF16_LE + page.encode("utf-16-le"))
+    code, lines = run(capsys, tmp_path)
+    assert code == 1
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "broken-link link 'nothere.html' not found: no nothere.html in the site",
+        "missing-fragment '#nowhere': no id 'nowhere' in this page"]
+
+
+def test_twenty_thousand_broken_links_on_one_page_are_each_placed(tmp_path, capsys):
+    links = "".join(f'<p><a href="gone{i}.html">x</a> <a href="#none{i}">y</a></p>\n' for i in range(10_000))
+    (tmp_path / "index.html").write_text(f"<!DOCTYPE html><html><body>\n{links}</body></html>")
+    code, lines = run(capsys, tmp_path)
+    assert code == 1 and len(lines) == 20_000
+    assert lines[-1] == f"{tmp_path}/index.html:10001:43: missing-fragment '#none9999': no id 'none9999' in this page"
