@@ -329,3 +329,62 @@ def test_international_urls_are_encoded_for_the_request(server):
     assert to_ascii_url("https://example.org/a%20b?x=1") == "https://example.org/a%20b?x=1"
     server.expect_request("/café").respond_with_data("ok")
     assert check(server.url_for("/") + "café").status == OK
+
+
+@pytest.fixture
+def trickle():
+    """A server that answers one byte every 0.1 s, for ever: each read is quick, the answer never
+    ends. Yields its URL."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def serve():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+
+            def drip(conn=conn):
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 10_000:
+                        if stop.is_set():
+                            break
+                        conn.sendall(bytes([byte]))
+                        time.sleep(0.1)
+                except OSError:
+                    pass
+                finally:
+                    conn.close()
+
+            threading.Thread(target=drip, daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_server_trickling_bytes_cannot_outlast_the_request_budget(trickle):
+    config = ExternalConfig(**{**FAST.__dict__, "timeout": 0.5, "retries": 1})
+    start = time.monotonic()
+    result = check(trickle, config)
+    elapsed = time.monotonic() - start
+    assert (result.status, result.detail) == (
+        UNVERIFIABLE, "timed out after 0.5s (2 attempts)")
+    assert elapsed < 10  # two 0.5 s attempts and a short backoff; without the watch: never
+
+
+def test_the_run_budget_bounds_a_trickling_server_too(trickle):
+    config = ExternalConfig(**{**FAST.__dict__, "timeout": 30.0, "retries": 0, "max_time": 1.0})
+    start = time.monotonic()
+    result = check(trickle, config)
+    assert result.status == UNVERIFIABLE
+    assert time.monotonic() - start < 10

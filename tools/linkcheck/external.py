@@ -66,6 +66,43 @@ class Result:
     from_cache: bool = False
 
 
+class _Watch:
+    """A request's total deadline. The socket's own timeout restarts with every byte, so a
+    server trickling one byte a second would hold a request for ever: a timer closes the
+    socket when the whole request (connect, status line, headers, body sample) has taken
+    longer than its budget."""
+
+    local = threading.local()  # the watch of the request this thread is making
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self.timers: list = []
+
+    def guard(self, sock: socket.socket) -> socket.socket:
+        def expire():
+            self.expired = True
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        timer = threading.Timer(self.seconds, expire)
+        timer.daemon = True
+        timer.start()
+        self.timers.append(timer)
+        return sock
+
+    def cancel(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+
+
+def _watched(sock: socket.socket) -> socket.socket:
+    watch = getattr(_Watch.local, "watch", None)
+    return watch.guard(sock) if watch is not None else sock
+
+
 class PrivateAddress(OSError):
     """A host name that resolves to a private or local address: never connected to."""
 
@@ -81,7 +118,7 @@ def guarded_connect(allow_hosts: frozenset):
         # may resolve anywhere; an allowed address does not allow names resolving to it.
         host, port = address
         if host.lower() in allow_hosts:
-            return socket.create_connection(address, timeout, source_address, **kwargs)
+            return _watched(socket.create_connection(address, timeout, source_address, **kwargs))
         literal = address_of(host)
         infos = ([(socket.AF_INET6 if literal.version == 6 else socket.AF_INET, None, None, None, (str(literal), port))]
                  if literal is not None else socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
@@ -98,7 +135,7 @@ def guarded_connect(allow_hosts: frozenset):
                 if source_address:
                     sock.bind(source_address)
                 sock.connect(sockaddr)
-                return sock
+                return _watched(sock)
             except OSError as e:
                 sock.close()
                 error = e
@@ -320,6 +357,18 @@ class ExternalChecker:
             url = to_ascii_url(url)
         except (UnicodeError, ValueError):
             raise _Final(Result(BROKEN, "the URL cannot be encoded for a request"))
+        watch = _Watch.local.watch = _Watch(timeout)
+        try:
+            return self._open(url, host, timeout)
+        except _Retry as retry:
+            if watch.expired:
+                raise _Retry(Result(UNVERIFIABLE, f"timed out after {timeout:g}s"))
+            raise retry
+        finally:
+            watch.cancel()
+            _Watch.local.watch = None
+
+    def _open(self, url: str, host: str, timeout: float) -> _Response:
         req = urllib.request.Request(url, headers={
             "User-Agent": self.config.user_agent,
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
