@@ -115,3 +115,33 @@ def test_invisible_characters_in_a_slug_are_shown_escaped_and_named(tmp_path):
     assert any(line.startswith("content/briefs/alpha.md:10:5: [error] unknown brief 'paris\\u202e-talks'")
                for line in lines), lines
     assert all(line.isprintable() for line in lines)
+
+
+def test_a_file_pelican_drops_is_reported_at_its_cause_without_a_cascade(tmp_path):
+    """No Title and an `As of:` typo, a Date that is no day: Pelican skips both files. The
+    build names each cause where it is, like make check, and links to them from a third
+    brief are not reported as unknown briefs."""
+    write_site(tmp_path, {
+        "content/sources.yaml": SOURCES,
+        "content/briefs/alpha.md": "Slug: alpha\nSummary: A.\nStatus: ongoing\nAs of: 2025-04-18\n"
+                                   "Date: 2025-04-18\n\n## In short\n\nFact [@src-a].\n",
+        "content/briefs/beta.md": brief("beta").replace("Date: 2025-04-17", "Date: 2025-13-45"),
+        "content/briefs/gamma.md": brief("gamma", body="See [[alpha]] and [[beta]] [@src-a]."),
+    })
+    expected = [
+        "content/briefs/alpha.md:1:1: [error] missing required field 'As_of:' (front-matter)",
+        "content/briefs/alpha.md:1:1: [error] missing required field 'Date:' (front-matter)",
+        "content/briefs/alpha.md:1:1: [error] missing required field 'Title:' (front-matter)",
+        "content/briefs/alpha.md:4:1: [error] paragraph has no citation: add [@key] for the source of its facts "
+        "(uncited)",
+        "content/briefs/alpha.md:4:1: [error] the front matter stops here: 'As of: 2025-04-18' is not a "
+        "'Key: value' line (a key is letters, digits, '_' or '-', e.g. As_of); every field after it is read as "
+        "body text (front-matter)",
+        "content/briefs/beta.md:6:1: [error] 'Date: 2025-13-45' is not a calendar date: expected a real day as "
+        "YYYY-MM-DD (front-matter)",
+    ]
+    code, lines = lint(tmp_path)
+    assert code == 1 and [line for line in lines if "[error]" in line] == expected
+    result = run_build(tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == expected + ["build failed: 6 problems; output/ left as it was"]

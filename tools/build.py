@@ -38,6 +38,27 @@ def output_folder(output: str, overrides: dict | None = None) -> str:
     return atomic.checked_output(output, atomic.PROJECT_FOLDERS + content)
 
 
+class KnownCauses(logging.Filter):
+    """Pelican logs "Could not process briefs/x.md" or "Skipping …/x.md: could not find
+    information about 'title'" when a file's front matter is broken. When the lint has
+    already located the cause in that file, those lines only hide it: they are dropped
+    (the build fails on the located problem all the same)."""
+
+    def __init__(self):
+        super().__init__()
+        self.files: tuple = ()
+
+    def filter(self, record) -> bool:
+        if not self.files or record.levelno < logging.ERROR:
+            return True
+        message = record.getMessage()
+        return not (message.startswith(("Could not process ", "Skipping "))
+                    and any(f in message for f in self.files))
+
+
+KNOWN_CAUSES = KnownCauses()
+
+
 class ErrorCounter(logging.Handler):
     """Pelican logs some failures (an unreadable file, a broken template) and goes
     on without that page; for us any logged error fails the build."""
@@ -55,6 +76,8 @@ def setup_logging(verbose: bool) -> ErrorCounter:
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
     counter = ErrorCounter()
     logging.getLogger().addHandler(counter)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(KNOWN_CAUSES)
     return counter
 
 
@@ -263,6 +286,9 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
             return 1, "\n".join([format_problems(unreadable),
                                  f"build failed: {len(unreadable)} problem{'s' * (len(unreadable) != 1)}; "
                                  f"{shown}/ left as it was"])
+        overrides["BUILD_SLUGS"] = sorted(checked.slugs)  # plugins/crosslinks: files Pelican may drop
+        KNOWN_CAUSES.files = tuple(sorted({p.path.split("/", 1)[-1] for p in checked.problems
+                                           if p.level != WARNING and p.rule == "front-matter"}))
         problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
                          use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
                          counter=counter if search is None else None)

@@ -21,14 +21,23 @@ MAX_SUMMARY = 300
 SUMMARY_MARKUP_RE = re.compile(r"\*\*?(?=\S)|(?<![\w])_(?=\w)|`|\[[^\]]*\]\(|<[A-Za-z/!]")
 
 
+STOPPED = " stopped"  # header key (no field can start with a space): where the header ended early
+# A line meant as a field that Pelican cannot read as one: `As of: …`, `Date 2025-04-18:`.
+ATTEMPTED_FIELD_RE = re.compile(r"^[^#\-*+>\[\s][^:]{0,30}:")
+
+
 def read_header(text: str) -> dict:
-    """{key (lowercased): (value, line)} for Pelican's `Key: value` header lines."""
+    """{key (lowercased): (value, line)} for Pelican's `Key: value` header lines. A line
+    that looks meant as a field but is not one ends the header as it ends Pelican's: it is
+    kept under STOPPED, (line text, line number), for `check` to point at."""
     header = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             break
         m = FIELD_RE.match(line)
         if not m:
+            if header and ATTEMPTED_FIELD_RE.match(line):
+                header[STOPPED] = (line, number)
             break
         header.setdefault(m.group(1).lower(), (m.group(2).strip(), number))
     return header
@@ -69,6 +78,13 @@ def check(path: str, header: dict, kind: str = "brief", templates: set[str] | No
     def add(line, message, col=1):
         problems.append(Problem(path, line, col, ERROR, message, "front-matter"))
 
+    if STOPPED in header:
+        text, line = header[STOPPED]
+        key = text.split(":", 1)[0]
+        hint = key.strip().replace(" ", "_")
+        add(line, f"the front matter stops here: '{text[:60]}' is not a 'Key: value' line (a key is letters, "
+            f"digits, '_' or '-'{f', e.g. {hint}' if hint != key and FIELD_RE.match(hint + ':') else ''}); "
+            "every field after it is read as body text")
     required = REQUIRED_BRIEF if kind == "brief" else REQUIRED_PAGE
     for name in required:
         if not header.get(name, ("", 0))[0]:

@@ -33,8 +33,11 @@ def preview_attrs(target) -> str:
     return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in pairs if v)
 
 
-def resolve(documents, template_ids=()) -> list[Problem]:
-    """Rewrite every document's placeholders; set `outgoing` and `linked_from`."""
+def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
+    """Rewrite every document's placeholders; set `outgoing` and `linked_from`.
+
+    `dropped`: slugs of Markdown files Pelican could not read (their own problem is
+    reported at that file): a link to one is not also an "unknown brief"."""
     problems: list[Problem] = []
     by_slug = {}
     for doc in documents:
@@ -62,6 +65,8 @@ def resolve(documents, template_ids=()) -> list[Problem]:
             slug, section = attrs.get("data-xref", ""), attrs.get("data-xref-section")
             line, col = source_position(attrs)
             target = by_slug.get(slug)
+            if target is None and slug in dropped:
+                return m.group(0)
             if target is None:
                 what = f"unknown brief '{slug}'{suggest(slug, by_slug)}" if slug else "empty cross-link: expected [[slug]]"
                 problems.append(Problem(doc.source_file, line, col, ERROR, what, "crosslink"))

@@ -57,13 +57,13 @@ def convert(md: Markdown, path: str) -> tuple[str, dict]:
 def _refused(path: str, line: int, col: int, rule: str, message: str, text: str | None = None) -> tuple[str, dict]:
     """No HTML; the front matter as written (so the document keeps its title and slug)
     and the problem."""
-    from briefs.frontmatter import read_header
+    from briefs.frontmatter import STOPPED, read_header
     from problems import encode
 
     if text is None:
         with open(path, "rb") as f:
             text = f.read().decode("utf-8", "replace")
-    meta = {key: [value] for key, (value, _line) in read_header(text).items()}
+    meta = {key: [value] for key, (value, _line) in read_header(text).items() if key != STOPPED}
     meta[META_KEY] = [encode(line, col, "error", rule, message)]
     return "", meta
 

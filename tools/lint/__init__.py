@@ -50,6 +50,7 @@ def today() -> datetime.date:
 class Result:
     problems: list = field(default_factory=list)
     documents: int = 0
+    slugs: dict = field(default_factory=dict)  # slug -> source file, from each file's front matter
     quotes: list = field(default_factory=list)  # (path, line, col, status, sources, text)
 
     @property
@@ -93,12 +94,15 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
     UTF-8): the build runs only the lint's own rules, on the Markdown, so no brief is
     converted twice (see tools/build.py). With it, `cache_dir` keeps each file's
     problems between runs (cache.py), so an unchanged file is not checked again."""
+    from briefs.frontmatter import check as check_front_matter
+    from briefs.frontmatter import theme_templates
+
     from . import documents, rules
 
     settings = documents.load_settings(settings_file, content)
     tree = documents.tree_problems(settings)
     if any(p.level == ERROR for p in tree):  # a FIFO or /dev/zero: reading anything further could hang
-        return Result(sorted(tree), 0, [])
+        return Result(sorted(tree))
     registry, prints, problems = _registry_and_fingerprints(settings)
     problems += tree
     docs = documents.discover(settings)
@@ -109,8 +113,11 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
 
         cache = RuleCache(cache_dir, salt(settings, _fingerprints_folder(settings)))
     readable, fresh, keys = [], [], {}  # fresh: documents the rules have not seen as they are
+    slugs = {}
     for doc in docs:
         data = documents.read_bytes(doc)
+        slug = documents.slug_of(doc, data)
+        slugs.setdefault(slug, doc.source_file)
         cached = None
         if cache is not None:
             keys[doc.source_file] = cache.key(doc.source_file, data)
@@ -134,8 +141,11 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
         problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]), settings.get("THEME"))
 
     log = [] if quote_log else None
+    templates = theme_templates(settings.get("THEME"))
     for doc in fresh:
         if doc.readable:
+            if not build_checks:  # the build's plugin checks it too, but Pelican drops some files first
+                doc.problems += check_front_matter(doc.source_file, doc.header, doc.kind, templates)
             rules.check_blocks(doc, prints, log)
             if "sanitize" not in settings["PLUGINS"]:
                 rules.check_html(doc)  # else the sanitize plugin's own problems came with the conversion
@@ -155,7 +165,7 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
             rules.check_as_of(doc, when, max_age)
     for doc in docs:
         problems += doc.problems
-    return Result(sorted({p for p in problems if p.rule not in skip}), len(docs), log or [])
+    return Result(sorted({p for p in problems if p.rule not in skip}), len(docs), slugs=slugs, quotes=log or [])
 
 
 def _fingerprints_folder(settings: dict) -> str:

@@ -143,6 +143,13 @@ def read_bytes(doc: Document) -> bytes:
         return f.read()
 
 
+def slug_of(doc: Document, data: bytes) -> str:
+    """The slug Pelican gives the file: its `Slug:` field, else its file name."""
+    head = data[:4096].decode("utf-8", "replace").lstrip("\ufeff")
+    slug = read_header(head).get("slug", ("", 0))[0]
+    return slug or os.path.splitext(os.path.basename(doc.source_path))[0]
+
+
 def read(doc: Document, data: bytes | None = None) -> None:
     """Decode the file (reporting a BOM or invalid UTF-8), parse header and blocks."""
     if data is None:
