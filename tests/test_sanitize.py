@@ -36,8 +36,28 @@ def test_our_own_html_passes_unchanged(html):
 def test_tables_keep_their_alignment_and_nothing_else():
     assert clean('<table><tr><td style="text-align: center; color: red" onclick="x()">c</td></tr></table>') == (
         '<table><tbody><tr><td style="text-align:center">c</td></tr></tbody></table>',
-        [Removal("handler", "onclick", "td")],
+        [Removal("handler", "onclick", "td"), Removal("attribute", "style", "td")],
     )
+
+
+def test_attributes_cleaning_removes_are_named_never_silent():
+    """A style, a target, an encoded handler: the author hears the page will differ."""
+    cleaned, removed = clean('<p style="color:red" on&#99;lick="x()">a <a href="x.html" target="_blank">b</a></p>')
+    assert cleaned == '<p>a <a href="x.html">b</a></p>'
+    assert removed == [Removal("attribute", "style", "p"), Removal("attribute", "on&#99;lick", "p"),
+                       Removal("attribute", "target", "a")]
+
+
+def test_a_removed_attribute_is_a_located_warning_in_the_build(build_site):
+    result = build_site({
+        "content/sources.yaml": "- id: s\n  type: webpage\n  title: S\n  container-title: S\n"
+                                "  URL: https://example.org/\n",
+        "content/briefs/a.md": "Title: A\nSlug: a\nSummary: A.\nStatus: ongoing\nAs_of: 2025-04-18\n"
+                               "Date: 2025-04-18\n\n## In short\n\nText <span style=\"color:red\">red</span> [@s].\n",
+    })
+    assert result.returncode == 0, result.stderr
+    assert ("content/briefs/a.md:10:12: [warning] attribute 'style' removed from <span>: briefs use the site's own "
+            "styles and markup (html)") in result.stderr
 
 
 def test_scripts_handlers_and_unknown_elements_are_removed_and_named():
@@ -171,3 +191,16 @@ def test_every_external_link_of_the_real_site_has_rel_noopener(real_site):
             if re.search(r'href="(?:https?:)?//', tag):
                 assert 'rel="noopener noreferrer"' in tag, f"{page}: {tag}"
 
+
+
+def test_an_external_image_is_kept_but_the_author_is_warned_the_csp_blocks_it(build_site):
+    result = build_site({
+        "content/sources.yaml": "- id: s\n  type: webpage\n  title: S\n  container-title: S\n"
+                                "  URL: https://example.org/\n",
+        "content/briefs/a.md": "Title: A\nSlug: a\nSummary: A.\nStatus: ongoing\nAs_of: 2025-04-18\n"
+                               "Date: 2025-04-18\n\n## In short\n\nA map ![map](https://example.org/map.png) [@s].\n",
+    })
+    assert result.returncode == 0, result.stderr
+    assert ("content/briefs/a.md:10:14: [warning] image 'https://example.org/map.png' is on another site: the "
+            "pages' Content-Security-Policy (img-src 'self') blocks it, so readers see nothing; save the image "
+            "with the site or link to it instead (html)") in result.stderr

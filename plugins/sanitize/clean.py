@@ -41,6 +41,8 @@ REL = "noopener noreferrer"
 
 START_TAG_RE = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 HANDLER_RE = re.compile(r"(?:^|\s)(on[a-z]+)\s*=", re.I)
+ATTRIBUTE_RE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+STYLE_KEPT_RE = re.compile(r"^\s*(?:text-align\s*:\s*[a-z-]+\s*;?\s*)?$", re.I)
 EXTERNAL_A_RE = re.compile(r'<a (?=(?:[^>]*\s)?href="(?P<href>(?i:https?:)?//[^"]*)")(?!(?:[^>]*\s)?rel=)')
 # The site's own absolute URL (publish builds): links under it are not external.
 own_site = {"url": ""}
@@ -54,7 +56,7 @@ ENTITIES = str.maketrans({
 
 @dataclass(frozen=True)
 class Removal:
-    kind: str  # "url", "tag" or "handler"
+    kind: str  # "url", "tag", "handler", "attribute" or "image" (kept, but the CSP will block it)
     detail: str  # the URL as written, the tag name or the attribute name
     element: str  # the element it was on
 
@@ -72,6 +74,8 @@ def clean(html: str) -> tuple[str, list[Removal]]:
         if attribute in URL_ATTRIBUTES and scheme(value) in UNSAFE_SCHEMES:
             removed.append(Removal("url", value, element))
             return None
+        if element == "img" and attribute == "src" and (scheme(value) in ("http", "https") or value.startswith("//")):
+            removed.append(Removal("image", value, element))  # the pages' CSP (img-src 'self') blocks it
         return value
 
     for m in START_TAG_RE.finditer(html):
@@ -80,6 +84,8 @@ def clean(html: str) -> tuple[str, list[Removal]]:
             removed.append(Removal("tag", name, name))
         for handler in HANDLER_RE.findall(m.group(2)):
             removed.append(Removal("handler", handler.lower(), name))
+        if name in TAGS:
+            removed += _dropped_attributes(name, m.group(2))
     cleaner = nh3.Cleaner(
         tags=TAGS, clean_content_tags={"script", "style"}, attributes=ATTRIBUTES,
         generic_attribute_prefixes={"data-"}, url_schemes=SAFE_SCHEMES | UNSAFE_SCHEMES,
@@ -88,6 +94,21 @@ def clean(html: str) -> tuple[str, list[Removal]]:
     )
     cleaned = cleaner.clean(html)
     return external_rel(cleaned).translate(ENTITIES), removed
+
+
+def _dropped_attributes(tag: str, attributes: str) -> list[Removal]:
+    """Attributes of an allowed tag that cleaning removes (or, for a table cell's style, cuts
+    down to text-align): an author should know the page will not look as written."""
+    allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
+    found = []
+    for m in ATTRIBUTE_RE.finditer(attributes):
+        attribute = m.group(1).lower()
+        if attribute.startswith("data-") or HANDLER_RE.match(" " + attribute + "="):
+            continue  # data-* is kept; handlers are reported as such
+        value = (m.group(2) or "").strip("\"'")
+        if attribute not in allowed or (attribute == "style" and not STYLE_KEPT_RE.match(value)):
+            found.append(Removal("attribute", attribute, tag))
+    return found
 
 
 def external_rel(html: str, _name: str = "") -> str:

@@ -142,6 +142,18 @@ class Clean(Postprocessor):
             elif r.kind == "handler":
                 problems.append((line, col, "error", "html",
                                  f"event handler '{r.detail}=' removed: the site runs only its own scripts"))
+            elif r.kind == "image":
+                line, col = _locate(lines, r.detail)
+                problems.append((line, col, "warning", "html",
+                                 f"image '{r.detail[:60]}' is on another site: the pages' Content-Security-Policy "
+                                 "(img-src 'self') blocks it, so readers see nothing; save the image with the site "
+                                 "or link to it instead"))
+            elif r.kind == "attribute":
+                line, col = _locate(lines, r.detail)
+                kept = " (only text-align is kept)" if r.detail == "style" and r.element in ("td", "th") else ""
+                problems.append((line, col, "warning", "html",
+                                 f"attribute '{r.detail}' removed from <{r.element}>{kept}: briefs use the site's "
+                                 "own styles and markup"))
             elif r.detail in FORBIDDEN:
                 problems.append((line, col, "error", "html",
                                  f"raw <{r.detail}> removed: it is not allowed in a brief"))
