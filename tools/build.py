@@ -120,6 +120,8 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
                 outcome = ("problems", e.problems)
             except KeyboardInterrupt:
                 outcome = ("interrupted", None)
+            except (OSError, ImportError) as e:  # the machine, not the content: one line says what
+                outcome = ("environment", environment_fault(e))
             except BaseException:  # noqa: BLE001 - reported by the parent
                 outcome = ("crash", traceback.format_exc().rstrip())
             data = pickle.dumps((outcome, collected(), counter.messages))
@@ -150,8 +152,20 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
         raise ContentError(value)
     if kind == "interrupted":
         raise KeyboardInterrupt
+    if kind == "environment":
+        raise PelicanStopped(value)
     if kind == "crash":
         raise PelicanStopped(f"Pelican crashed:\n{value}\n")
+
+
+def environment_fault(e: BaseException) -> str:
+    """One line for a fault of the machine the build runs on: a full disk, a folder that is
+    not writable, the Python environment changed under a running build."""
+    if isinstance(e, ImportError):
+        return (f"the Python environment changed during the build ({e}): "
+                "run the command again (it sets up .venv/ first)")
+    where = f" {e.filename}" if getattr(e, "filename", None) else ""
+    return f"cannot write{where}: {e.strerror or e}"
 
 
 TIMINGS: dict[str, float] = {}  # seconds per phase of the last build, for --timings
@@ -298,6 +312,8 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
         return 130, "build: interrupted; output/ left as it was"
     except atomic.UnsafeOutput as e:
         return 2, f"build: refused: {e}"
+    except (OSError, ImportError) as e:  # e.g. no room for the staging folder, output/'s folder read-only
+        return 1, f"build failed: {environment_fault(e)}; {display_path(args.output)}/ left as it was"
     except (LoggedErrors, PelicanStopped, search_index.SearchIndexError) as e:
         return 1, f"build failed: {e}; {display_path(args.output)}/ left as it was"
     warnings = sorted({p for p in collected() if p.level == WARNING} | set(checked.warnings))

@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from pathlib import Path
 
 HEADER = b"pagefind_dcd"  # every compressed Pagefind data file starts with this
@@ -150,11 +151,20 @@ def _pagefind(site: Path, bundle: Path, cancel: threading.Event | None = None) -
                 process.kill()
                 process.communicate()
                 raise Cancelled("stopped for a newer build") from None
+    if process.returncode < 0:  # e.g. SIGXFSZ: a file grew past what the system allows
+        import signal
+
+        raise SearchIndexError(f"pagefind was stopped by {signal.Signals(-process.returncode).name}")
     if process.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({process.returncode}): {(err or out).strip()}")
     if not (bundle / "pagefind-entry.json").is_file():
         raise SearchIndexError("pagefind wrote no index: no page has data-pagefind-body?")
-    canonicalize(bundle)
+    try:
+        canonicalize(bundle)
+    except (ValueError, EOFError, OSError, zlib.error) as e:
+        # Pagefind exits 0 even when the disk filled up under it: what it left is empty or cut short.
+        raise SearchIndexError(f"the search index Pagefind wrote is incomplete (is the disk full?): "
+                               f"{getattr(e, 'strerror', None) or e}") from None
 
 
 # --- CBOR, just the part Pagefind's data files use -----------------------------------
