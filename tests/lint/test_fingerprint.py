@@ -145,3 +145,13 @@ def test_the_real_base_source_has_a_fingerprint_and_its_quotes_are_marked(real_s
     assert set(data) == FORMAT_KEYS and data["source"] == "wapo-2025-04-18" and data["words"] > 1000
     page = (real_site / "briefs" / "move-on-warning" / "index.html").read_text(encoding="utf-8")
     assert f'<q class="verified" title="{TITLE}">We want to get it done</q>' in page
+
+
+def test_a_quote_cited_to_a_source_without_a_fingerprint_is_a_warning(lint_site):
+    brief = ("Title: Gamma\nSlug: gamma\nSummary: A brief.\nStatus: ongoing\nAs_of: 2025-04-18\n"
+             "Date: 2025-04-17\n\n## In short\n\n"
+             'The minister said the harbour would "open again within a few weeks" [@paper-2025-04-18].\n')
+    result = lint_site({"content/briefs/gamma.md": brief})
+    assert ("content/briefs/gamma.md:10:37: [warning] quotation cited to 'paper-2025-04-18', which has no "
+            "fingerprint, so it is not checked word for word: save the page and run make fingerprint "
+            "SOURCE=paper-2025-04-18 FILE=<saved page> (quote-unverified)") in result.lines

@@ -4,6 +4,8 @@
 - `uncited`: a body paragraph or list item without a citation.
 - `quote`: a quotation without a citation in the same sentence; unpaired marks.
 - `quote-match`: a quotation not found word for word in its cited source's fingerprint.
+- `quote-unverified` (warning): a quotation of five words or more cited to a source without a
+  fingerprint, which therefore cannot be checked.
 - `near-copy`: a sentence, outside quotation marks, that follows the wording of any
   fingerprinted source (plugins/quotes/wording.py); briefs and pages alike.
 - `html`: raw <script>, <iframe>, <object>, <embed>, on*= handlers, javascript: URLs.
@@ -192,6 +194,12 @@ def _check_quotes(doc, block, flat, cites, fingerprints, quote_log) -> None:
             continue
         keys = cites.get(q.cite, [])
         verdict = verify(text, keys, fingerprints)
+        if verdict.status == "unverified" and len(WORD_RE.findall(text)) >= 5:
+            missing = [k for k in dict.fromkeys(keys) if k not in fingerprints]
+            if missing:
+                doc.problem(line, col, f"quotation cited to '{missing[0]}', which has no fingerprint, so it is not "
+                            f"checked word for word: save the page and run make fingerprint SOURCE={missing[0]} "
+                            "FILE=<saved page>", "quote-unverified", WARNING)
         if verdict.status == "mismatch":
             where = block.position(q.start + 1 + verdict.offset)
             names = " or ".join(f"'{k}'" for k in verdict.sources)
