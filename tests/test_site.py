@@ -80,3 +80,42 @@ def test_no_unresolved_syntax_is_left_in_any_output_page(real_site):
         text = html.read_text(encoding="utf-8")
         for leftover in ("{filename}", "[[", "[@", "\ue000"):
             assert leftover not in text, f"{leftover!r} left in {html}"
+
+
+def test_page_dates_are_the_page_s_history_not_the_topic_s_start(real_site):
+    """JSON-LD and Open Graph of every brief: first and last commit of its Markdown file."""
+    import json
+    import subprocess
+
+    for html in sorted((real_site / "briefs").glob("*/index.html")):
+        page = soup(html)
+        source = page.select_one('meta[name="source-file"]')["content"]
+        days = subprocess.run(["git", "log", "--format=%cd", "--date=format-local:%Y-%m-%d", "--", source],
+                              cwd=ROOT, capture_output=True, text=True, env={"TZ": "UTC", "PATH": "/usr/bin:/bin"}
+                              ).stdout.split()
+        if not days:
+            continue  # not committed yet (a local edit): no dates are claimed
+        ld = json.loads(page.find("script", type="application/ld+json").string)
+        assert (ld["datePublished"], ld["dateModified"]) == (days[-1], days[0]), source
+        assert page.find("meta", property="article:published_time")["content"] == days[-1]
+
+
+def test_home_and_about_say_which_period_the_site_covers(real_site):
+    for path in ("index.html", "about/index.html"):
+        text = " ".join(soup(real_site / path).select_one(".coverage").get_text().split())
+        assert re.fullmatch(r"The briefs cover \d{1,2} \w+ \d{4} to \d{1,2} \w+ \d{4}: nothing after .*", text), text
+
+
+def test_the_timeline_tells_each_event_once(real_site):
+    """No two rows on one day with nearly the same words (the lint's timeline-duplicate rule)."""
+    from tools.lint.across import SIMILAR, _stems
+
+    rows = soup(real_site / "timeline" / "index.html").select("ol.timeline > li")
+    by_day: dict = {}
+    for row in rows:
+        by_day.setdefault(row.time["datetime"], []).append(_stems(row.select_one(".event-text").get_text()))
+    for day, texts in by_day.items():
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                if len(a) >= 3 and len(b) >= 3:
+                    assert len(a & b) / len(a | b) < SIMILAR, f"{day}: the same event twice on the timeline"
