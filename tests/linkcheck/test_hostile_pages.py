@@ -48,3 +48,28 @@ def test_twenty_thousand_broken_links_on_one_page_are_each_placed(tmp_path, caps
     code, lines = run(capsys, tmp_path)
     assert code == 1 and len(lines) == 20_000
     assert lines[-1] == f"{tmp_path}/index.html:10001:43: missing-fragment '#none9999': no id 'none9999' in this page"
+
+
+def test_other_generators_pages_are_plain_html_not_held_to_our_contract(tmp_path, capsys):
+    """DocBook marks cross-references a.xref; a command synopsis may hold "[[": on a page this
+    project did not build, that is ordinary HTML. Only real breakage is reported."""
+    (tmp_path / "ch01.html").write_text(
+        '<!DOCTYPE html><html><head><meta name="generator" content="DocBook XSL"></head><body>'
+        '<p>Usage: <code>cmd [[-a] file]</code> <a class="xref" href="ch02.html#opts">options</a> '
+        '<a class="xref" href="ch02.html#gone">gone</a> <a href="ftp://ftp.example.org/">mirror</a></p>'
+        "</body></html>")
+    (tmp_path / "ch02.html").write_text('<!DOCTYPE html><html><body><h2 id="opts">Options</h2></body></html>')
+    code, lines = run(capsys, tmp_path)
+    assert code == 1
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "missing-fragment 'ch02.html#gone': no id 'gone' in ch02.html",
+        "unchecked-url 'ftp://ftp.example.org/' was not checked: only http(s) and file: links are followed"]
+
+
+def test_on_our_pages_a_cross_link_off_the_briefs_still_has_its_fragment_checked(tmp_path, capsys):
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html><head><meta name="briefs-contract" content="1"></head><body>'
+        '<a class="xref" href="other.html#gone">x</a></body></html>')
+    (tmp_path / "other.html").write_text("<!DOCTYPE html><html><body><p>no ids</p></body></html>")
+    code, lines = run(capsys, tmp_path)
+    assert sorted(line.split(": ", 1)[1].split(" ", 1)[0] for line in lines) == ["missing-fragment", "xref-not-brief"]

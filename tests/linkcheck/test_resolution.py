@@ -106,8 +106,8 @@ def test_multiline_tags_and_repeated_elements_on_one_line(make_site, monkeypatch
 
 
 def test_a_cross_link_to_an_absolute_url_is_not_a_brief(make_site, monkeypatch, capsys):
-    page = '<a class="xref" href="https://example.org/briefs/a/">A</a>'
+    page = '<meta name="briefs-contract" content="1"><a class="xref" href="https://example.org/briefs/a/">A</a>'
     monkeypatch.chdir(make_site({"site/index.html": page}))
     assert report(capsys, "site") == [
-        "site/index.html:1:23: xref-not-brief cross-link points outside the site: "
+        "site/index.html:1:64: xref-not-brief cross-link points outside the site: "
         "'https://example.org/briefs/a/' (if that is this site's own address, pass --site-url)"]

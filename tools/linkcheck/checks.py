@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Optional, Union
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .resolve import HTML_SUFFIXES, Resolver, list_site
 from .scan import PLAIN_IMAGES, PLAIN_LINKS, Leftover, PageInfo, Ref, scan_page
 from .urls import external_problem, has_leftover, host_of, is_private_host, scheme_of
 
 _HARMLESS_SCHEMES = {"mailto", "tel", "sms"}
+# Schemes other sites link to that are not typos of http(s): reported as not checked.
+_OTHER_SCHEMES = {"ftp", "ftps", "sftp", "news", "nntp", "snews", "irc", "ircs", "ssh", "git", "svn", "gopher",
+                  "telnet", "ldap", "ldaps", "xmpp", "magnet", "geo", "urn", "webcal", "feed", "rtsp", "sip",
+                  "sips", "info", "man", "doi", "rsync", "smb", "nfs", "ws", "wss"}
 # Below this many pages a process pool costs more to start than it saves.
 _POOL_MIN_PAGES = 200
 
@@ -98,7 +102,12 @@ class PageChecker:
         page = PageInfo(full.path, full.ids, full.source_file)
         result = PageResult(page, [], [], [], len(full.refs) + len(full.links) + len(full.images))
         add = result.findings.append
-        for left in full.leftovers:
+        # The contract rules (our cross-links and citations, leftover [[ and [@ syntax) hold for
+        # pages this project built, which say so (<meta name="briefs-contract"> or "source-file").
+        # Any other page is plain HTML: DocBook's a.xref is an ordinary link there, and "[[" in a
+        # command synopsis is text.
+        ours = full.ours
+        for left in full.leftovers if ours else ():
             if left.attr:
                 where = f"in {left.attr} '{left.snippet}'"
                 add(Finding("unresolved-syntax", f"'{left.marker}' was not converted ({where})",
@@ -108,19 +117,22 @@ class PageChecker:
                             f"'{left.snippet}' was not converted (in the page text)", page, left,
                             left.snippet))
         page_dir = page.path.rpartition("/")[0]
-        self._plain(page, page_dir, full.links, PLAIN_LINKS, result)
-        self._plain(page, page_dir, full.images, PLAIN_IMAGES, result)
+        self._plain(page, page_dir, full.links, PLAIN_LINKS, result, ours)
+        self._plain(page, page_dir, full.images, PLAIN_IMAGES, result, ours)
         for ref in full.refs:
+            if not ours and ref.role:
+                ref.role = ""
             url = ref.url
             if ref.role == "cite":
                 self._citation(page, full.sources, ref, add)
                 continue
             if url is None:
-                add(Finding("xref-unresolved",
-                            f"cross-link [[{ref.note}]] was never resolved (the a.xref has no href)",
-                            page, ref))
+                if ref.role == "xref":
+                    add(Finding("xref-unresolved",
+                                f"cross-link [[{ref.note}]] was never resolved (the a.xref has no href)",
+                                page, ref))
                 continue
-            if has_leftover(url):
+            if ours and has_leftover(url):
                 continue  # reported once, as unresolved-syntax
             scheme = scheme_of(url)
             if scheme is not None or url.startswith("//"):
@@ -130,14 +142,14 @@ class PageChecker:
             self._internal(page, page_dir, ref, url, result)
         return result
 
-    def _plain(self, page, page_dir: str, urls: list, xp: int, result) -> None:
+    def _plain(self, page, page_dir: str, urls: list, xp: int, result, ours: bool = True) -> None:
         """The bulk of a site's URLs: a Ref is made only for one that needs reporting or
         checking later, so a clean relative link costs a few string operations."""
         resolve = self.resolver.resolve
         ids = page.ids
         for index, raw in enumerate(urls):
             url = raw.strip() if raw and (raw[0] <= " " or raw[-1] <= " ") else raw
-            if ("{" in url or "[" in url) and has_leftover(url):
+            if ("{" in url or "[" in url) and ours and has_leftover(url):
                 continue  # reported once, as unresolved-syntax
             if ":" in url or url.startswith("//"):
                 scheme = scheme_of(url)
@@ -175,9 +187,20 @@ class PageChecker:
                 add(Finding("unsafe-url", f"{scheme}: URL '{shown}' is not allowed in a link",
                             page, ref, url))
             return None
+        if scheme == "file":
+            local = unquote(urlsplit(url).path)
+            if not os.path.exists(local):
+                add(Finding("broken-link", f"{_what(ref)} '{url}' not found: no file {local} on this machine",
+                            page, ref, url))
+            return None
+        if scheme not in (None, "http", "https") and scheme not in _OTHER_SCHEMES and get_close_matches(
+                scheme, ("http", "https"), n=1, cutoff=0.6):
+            add(Finding("malformed-url", f"'{url}' has the unknown scheme '{scheme}:' (did you mean 'https:'?)",
+                        page, ref, url))
+            return None
         if scheme not in (None, "http", "https"):
-            add(Finding("malformed-url", f"'{url}' has the unknown scheme '{scheme}:' (expected "
-                                         "http(s), mailto: or tel:)", page, ref, url))
+            add(Finding("unchecked-url", f"'{url}' was not checked: only http(s) and file: links are followed",
+                        page, ref, url))
             return None
         why = external_problem(url)
         if why:
@@ -266,7 +289,7 @@ def check_target(page: PageInfo, ref: Ref, target_page: Optional[PageInfo], frag
         add(Finding("xref-not-brief",
                     f"cross-link '{ref.url}' lands on {target}, which is not a brief or page"
                     ' (it has no <meta name="source-file">)', page, ref, ref.url))
-        return
+        # and its fragment is checked like any link's, below
     if frag is None or target_page is None or _fragment_ok(frag, target_page.ids):
         return
     where = "this page" if target_page is page else target

@@ -44,6 +44,10 @@ LOCATE = [etree.XPath(p) for p in _PATHS]
 _IDS = etree.XPath("//@id | //a/@name", smart_strings=False)
 _SOURCE_ITEMS = etree.XPath('//li[starts-with(@id, "source-")]')
 _SOURCE_FILE = etree.XPath('/html/head/meta[@name="source-file"]/@content', smart_strings=False)
+# Every page the project's theme writes carries this meta: the contract rules (cross-links,
+# citations, leftover [[ / [@ syntax) apply to those pages and to no other site's HTML.
+CONTRACT_META = "briefs-contract"
+_CONTRACT = etree.XPath(f'/html/head/meta[@name="{CONTRACT_META}"]', smart_strings=False)
 _NOT_VERBATIM = "not(ancestor-or-self::code or ancestor-or-self::pre or ancestor::script or ancestor::style)"
 _HAS_MARKER = " or ".join(f'contains(., "{m}")' for m in LEFTOVER_MARKERS)
 # Text and attributes outside <code>/<pre> (and scripts) that still hold source syntax.
@@ -99,6 +103,7 @@ class PageInfo:
     # id of each li.source-KEY -> the hrefs of its a.backref links
     sources: dict = field(default_factory=dict)
     leftovers: list = field(default_factory=list)
+    ours: bool = False  # built by this project (CONTRACT_META or a source-file meta)
 
 
 def parse(data: bytes):
@@ -255,4 +260,5 @@ def scan_page(path: str, data: bytes) -> PageInfo:
         sources=sources,
         # The XPath for leftovers visits every node; most pages have no marker at all.
         leftovers=leftovers_of(root) if any(m in data for m in _MARKER_BYTES) else [],
+        ours=bool(meta) or bool(_CONTRACT(root)),
     )
