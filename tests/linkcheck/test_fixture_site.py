@@ -66,6 +66,7 @@ output/index.html:34:79: broken-link link '../outside.html' not found: it goes a
 output/index.html:35:14: missing-asset script 'theme/js/missing.js' not found: no theme/js/missing.js in the site
 output/index.html:36:13: unchecked-url 'ftp://ftp.example.org/pub/' was not checked: only http(s) and file: links are followed
 output/index.html:36:58: broken-link link 'file:///nonexistent/notes.txt' not found: no file /nonexistent/notes.txt on this machine
+output/old.html:1:1: unreadable-file a symlink to 'retired-page.html', which does not exist
 """
 
 
@@ -85,7 +86,7 @@ def test_text_report_is_exactly_the_planted_problems(in_seeded, capsys, jobs):
     code, out, err = run(capsys, "output", "--format", "text", "--jobs", jobs)
     assert out == EXPECTED
     assert code == 1
-    assert err == "linkcheck: 5 pages, 75 links checked: 41 errors, 1 warning\n"
+    assert err == "linkcheck: 5 pages, 75 links checked: 42 errors, 1 warning\n"
 
 
 def test_every_offline_code_is_planted(in_seeded, capsys):
@@ -110,8 +111,8 @@ def test_github_annotations_are_automatic_under_github_actions(in_seeded, capsys
         "::error file=content/briefs/alpha.md,line=10,col=35,title=missing-fragment::"
         "'../../people/#nobody': no id 'nobody' in people/index.html")
     assert lines[-1] == (
-        "::error file=output/index.html,line=36,col=58,title=broken-link::"
-        "link 'file:///nonexistent/notes.txt' not found: no file /nonexistent/notes.txt on this machine")
+        "::error file=output/old.html,line=1,col=1,title=unreadable-file::"
+        "a symlink to 'retired-page.html', which does not exist")
     assert all(re.fullmatch(r"::(?:error|warning) file=[^,:]+,line=\d+,col=\d+,title=[a-z-]+::.+", line)
                for line in lines)
 
@@ -126,7 +127,7 @@ def test_json_report(in_seeded, capsys):
     code, out, _ = run(capsys, "output", "--format", "json")
     doc = json.loads(out)
     assert code == 1
-    assert doc["summary"] == {"pages": 5, "links": 75, "errors": 41, "warnings": 1}
+    assert doc["summary"] == {"pages": 5, "links": 75, "errors": 42, "warnings": 1}
     as_text = "".join(f"{p['path']}:{p['line']}:{p['col']}: {p['code']} {p['message']}\n"
                       for p in doc["problems"])
     assert as_text == EXPECTED
@@ -146,14 +147,14 @@ def test_junit_report_is_structurally_valid(in_seeded, capsys):
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    # one case per page; the four pages with problems fail, people/ passes
+    # one case per page (and one for the unreadable file); those with problems fail, people/ passes
     assert [c.get("name") for c in cases] == [
-        "briefs/alpha/index.html", "briefs/beta/index.html", "index.html",
+        "briefs/alpha/index.html", "briefs/beta/index.html", "index.html", "output/old.html",
         "people/index.html", "tags/talks/index.html"]
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
-    assert failed == ["briefs/alpha/index.html", "briefs/beta/index.html", "index.html"]
-    assert suite.get("tests") == root.get("tests") == "5"
-    assert suite.get("failures") == root.get("failures") == "3"
+    assert failed == ["briefs/alpha/index.html", "briefs/beta/index.html", "index.html", "output/old.html"]
+    assert suite.get("tests") == root.get("tests") == "6"
+    assert suite.get("failures") == root.get("failures") == "4"
     assert suite.get("errors") == "0"
     for case in cases:
         assert case.get("classname") == "linkcheck"

@@ -73,3 +73,30 @@ def test_on_our_pages_a_cross_link_off_the_briefs_still_has_its_fragment_checked
     (tmp_path / "other.html").write_text("<!DOCTYPE html><html><body><p>no ids</p></body></html>")
     code, lines = run(capsys, tmp_path)
     assert sorted(line.split(": ", 1)[1].split(" ", 1)[0] for line in lines) == ["missing-fragment", "xref-not-brief"]
+
+
+def test_symlinks_are_followed_like_a_web_server_and_what_cannot_be_served_is_located(tmp_path, capsys):
+    import os
+
+    site, real = tmp_path / "site", tmp_path / "real"
+    (real / "docs").mkdir(parents=True)
+    site.mkdir()
+    (site / "index.html").write_text('<!DOCTYPE html><html><body><a href="docs/a.html">a</a> '
+                                     '<a href="gone.html">g</a> <img src="img.png"></body></html>')
+    (real / "docs" / "a.html").write_text('<!DOCTYPE html><html><body><a href="../index.html">home</a>'
+                                          "</body></html>")
+    (site / "docs").symlink_to(real / "docs")  # a symlinked folder: its pages are in the site
+    (site / "gone.html").symlink_to(tmp_path / "nowhere.html")
+    (site / "img.png").symlink_to(tmp_path / "nowhere.png")  # a dangling asset is not "present"
+    (site / "loop").symlink_to(site)
+    os.mkfifo(site / "pipe.html")  # never opened: reading it would hang
+    code, lines = run(capsys, site)
+    assert code == 1
+    assert [line.replace(str(site) + "/", "") for line in lines] == [
+        f"gone.html:1:1: unreadable-file a symlink to '{tmp_path}/nowhere.html', which does not exist",
+        f"img.png:1:1: unreadable-file a symlink to '{tmp_path}/nowhere.png', which does not exist",
+        "index.html:1:65: broken-link link 'gone.html' not found: no gone.html in the site",
+        "index.html:1:92: missing-asset image 'img.png' not found: no img.png in the site",
+        "loop:1:1: unreadable-file a symlinked folder that leads back to a folder above it (a loop)",
+        "pipe.html:1:1: unreadable-file not a regular file (a FIFO or a device): not read",
+    ]

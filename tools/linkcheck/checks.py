@@ -65,6 +65,7 @@ class SiteReport:
     # external URL (fragment removed) -> [(page, ref)] where it is used
     externals: dict = field(default_factory=dict)
     links: int = 0
+    unreadable: list = field(default_factory=list)  # (site-relative path, why)
 
 
 def _split(url: str) -> tuple[str, Optional[str]]:
@@ -313,7 +314,7 @@ def _check_chunk(paths: list) -> list:
 
 
 def check_pages(site: Path, options: Options = Options()) -> SiteReport:
-    files, dirs, paths = list_site(site)
+    files, dirs, paths, unreadable = list_site(site)
     checker = PageChecker(str(site), files, dirs, options)
     jobs = options.jobs
     if jobs == 0:
@@ -337,7 +338,7 @@ def check_pages(site: Path, options: Options = Options()) -> SiteReport:
                 results = [r for chunk in pool.map(_check_chunk, chunks) for r in chunk]
         except (OSError, BrokenProcessPool):  # no processes here (sandbox, no /dev/shm)
             results = [checker.check(rel) for rel in paths]
-    report = SiteReport({r.page.path: r.page for r in results})
+    report = SiteReport({r.page.path: r.page for r in results}, unreadable=unreadable)
     pages = report.pages
     for r in results:
         report.findings.extend(r.findings)

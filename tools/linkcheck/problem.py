@@ -13,6 +13,7 @@ WARNING = "warning"
 
 # code -> (level, one-line description). The description is what SARIF shows as the rule text.
 CODES: dict[str, tuple[str, str]] = {
+    "unreadable-file": (ERROR, "A file of the site that cannot be served: a dangling or looping symlink, a FIFO."),
     "broken-link": (ERROR, "An internal link points to a page or file that is not in the site."),
     "missing-fragment": (ERROR, "A #fragment names no id (or <a name>) in its target page."),
     "missing-asset": (ERROR, "An image, stylesheet, icon, script or media file is not in the site."),

@@ -16,24 +16,50 @@ def normalise_base_path(base: str) -> str:
     return "/" + base.strip("/") + "/" if base.strip("/") else "/"
 
 
-def list_site(site: Path) -> tuple[set, set, list]:
-    """(files, directories, html pages), all as site-relative posix paths."""
+def list_site(site: Path) -> tuple[set, set, list, list]:
+    """(files, directories, html pages, unreadable), paths site-relative and posix.
+
+    Symlinks are followed, as a web server serving the folder would: a symlinked folder's
+    files are in the site (each real folder walked once, so a loop ends). What cannot be
+    served is `unreadable`, (path, why): a symlink whose target is missing or loops, and
+    anything that is not a regular file (a FIFO, a device: opening it would hang)."""
+    import stat
+
     files: set = set()
     dirs: set = set()
     pages: list = []
+    unreadable: list = []
     root = str(site)
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        info = os.stat(dirpath)
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         prefix = "" if rel_dir == "." else rel_dir + "/"
+        if (info.st_dev, info.st_ino) in seen:  # reached again through a symlink: a loop
+            unreadable.append((rel_dir, "a symlinked folder that leads back to a folder above it (a loop)"))
+            dirnames[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
         if prefix:
             dirs.add(rel_dir)
         for name in filenames:
             rel = prefix + name
+            full = os.path.join(dirpath, name)
+            try:
+                mode = os.stat(full).st_mode
+            except OSError as e:
+                why = "loops" if e.errno == 40 else "does not exist"
+                target = os.readlink(full) if os.path.islink(full) else "?"
+                unreadable.append((rel, f"a symlink to '{target}', which {why}"))
+                continue
+            if not stat.S_ISREG(mode):
+                unreadable.append((rel, "not a regular file (a FIFO or a device): not read"))
+                continue
             files.add(rel)
             if name.lower().endswith(HTML_SUFFIXES):
                 pages.append(rel)
     pages.sort()
-    return files, dirs, pages
+    return files, dirs, pages, sorted(unreadable)
 
 
 class Resolver:

@@ -42,7 +42,8 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
         more, extra, asked = _external(report, read_sources(sources_path),
                                        display_path(sources_path, cwd), checker, options)
         findings = findings + more
-    problems = sorted(set(to_problems(findings, sourcemap)) | set(extra))
+    problems = sorted(set(to_problems(findings, sourcemap)) | set(extra) | {
+        Problem(display_path(site / rel, cwd), 1, 1, "unreadable-file", why) for rel, why in report.unreadable})
     return Outcome(problems, sorted(report.pages), report.links, asked)
 
 
