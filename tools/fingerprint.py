@@ -4,8 +4,9 @@ source so that quotes cited to it are checked word for word by `make check`.
 Reads the saved copy (HTML: the article's text is taken from <article>, else
 <main>, else <body>, without scripts, navigation, headers and footers; Markdown or
 plain text: as written), and writes content/fingerprints/<key>.json: hashes of its
-word 5-grams, never its words (see plugins/quotes/fingerprint.py). The saved copy
-itself stays outside the project.
+word 5-grams and of pairs of its content-word stems, never its words (see
+plugins/quotes/fingerprint.py and wording.py). The saved copy itself stays outside
+the project.
 
 `--start-at REGEX` (make: `START=...`) skips everything before the first line that
 matches, e.g. a note at the top of a saved Markdown copy.
@@ -100,8 +101,9 @@ def main(argv=None) -> int:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w", encoding="utf-8") as f:
         f.write(fp.to_json())
-    print(f"fingerprint: wrote {os.path.relpath(out)} ({fp.words} words, {len(fp.hashes)} hashes "
-          f"of {fp.n}-word runs; no text)", file=sys.stderr)
+    print(f"fingerprint: wrote {os.path.relpath(out)} from {fp.words} words of {args.file}: "
+          f"{len(fp.hashes)} hashes of {fp.n}-word runs (to verify quotes) and {len(fp.wording)} hashes of "
+          f"content-word pairs (to find near-copies); no text is stored", file=sys.stderr)
     return 0
 
 

@@ -32,7 +32,11 @@ from problems import ERROR, Problem
 
 N = 5
 BITS = 24
-VERSION = 1
+# 2 adds "wording" (wording.py: hashes of pairs of content-word stems, for finding
+# near-copies). Version 1 files are still read: their quotes are checked, and the lint
+# asks for them to be made again so that near-copies of them are found too.
+VERSION = 2
+VERSIONS = (1, 2)
 # A word: letters and digits, with apostrophes inside it (we're, Russia’s, o'clock).
 WORD_RE = re.compile(r"[^\W_]+(?:['’ʼ][^\W_]+)*")
 APOSTROPHES_RE = re.compile(r"['’ʼ]")
@@ -66,6 +70,8 @@ class Fingerprint:
     bits: int = BITS
     words: int = 0
     hashes: frozenset = field(default_factory=frozenset)
+    wording: frozenset | None = None  # None: a version 1 file, made before near-copies were checked
+    wording_bits: int = BITS
 
     def missing(self, quote_words: list[str]) -> list[int]:
         """Indexes of the quote's n-grams that are not in the source."""
@@ -76,21 +82,25 @@ class Fingerprint:
         data = {
             "source": self.source,
             "about": "Hashes of the word 5-grams of a saved copy of this source, for checking quotes "
-                     "(see plugins/quotes/fingerprint.py); they do not contain its text.",
+                     "(see plugins/quotes/fingerprint.py), and of pairs of its content-word stems, for "
+                     "finding near-copies (plugins/quotes/wording.py); they do not contain its text.",
             "version": VERSION,
             "hash": "sha256",
             "bits": self.bits,
             "n": self.n,
             "words": self.words,
             "hashes": sorted(self.hashes),
+            "wording": {"bits": self.wording_bits, "hashes": sorted(self.wording or ())},
         }
         return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def make(source: str, text: str, n: int = N, bits: int = BITS) -> Fingerprint:
+    from . import wording
+
     all_words = words(text)
     hashes = {gram_hash(source, all_words[i : i + n], bits) for i in range(len(all_words) - n + 1)}
-    return Fingerprint(source, n, bits, len(all_words), frozenset(hashes))
+    return Fingerprint(source, n, bits, len(all_words), frozenset(hashes), wording.make(text), wording.BITS)
 
 
 def first_difference(quote_words: list[str], missing: list[int], n: int) -> int:
@@ -145,7 +155,7 @@ def load_dir(folder: str, display: str) -> tuple[dict[str, Fingerprint], list[Pr
             continue
         if name != f"{source}.json":
             bad(f"fingerprint of '{source}' must be named '{source}.json'")
-        if data.get("version") != VERSION or data.get("hash") != "sha256":
+        if data.get("version") not in VERSIONS or data.get("hash") != "sha256":
             bad(f"unsupported fingerprint format: expected version {VERSION} and hash 'sha256'; "
                 "make it again with `make fingerprint`")
             continue
@@ -160,7 +170,19 @@ def load_dir(folder: str, display: str) -> tuple[dict[str, Fingerprint], list[Pr
             bad(f"a second fingerprint for '{source}'")
             continue
         words_count = data.get("words") if isinstance(data.get("words"), int) else 0
-        prints[source] = Fingerprint(source, n, bits, words_count, frozenset(hashes))
+        wording, wording_bits = None, BITS
+        if data.get("version") >= 2:
+            stored = data.get("wording")
+            wording_bits = stored.get("bits") if isinstance(stored, dict) else None
+            pairs = stored.get("hashes") if isinstance(stored, dict) else None
+            if not (isinstance(wording_bits, int) and wording_bits % 4 == 0 and 16 <= wording_bits <= 256
+                    and isinstance(pairs, list)
+                    and all(isinstance(h, str) and len(h) == wording_bits // 4 for h in pairs)):
+                bad("'wording' must be {\"bits\": a multiple of 4 from 16 to 256, \"hashes\": a list of "
+                    "hexadecimal strings of that many bits}")
+                continue
+            wording = frozenset(pairs)
+        prints[source] = Fingerprint(source, n, bits, words_count, frozenset(hashes), wording, wording_bits)
     return prints, problems
 
 

@@ -17,7 +17,7 @@ from .conftest import ROOT, run_tool
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SAVED = CORPUS / "envoy-remarks.html"
-FORMAT_KEYS = {"source", "about", "version", "hash", "bits", "n", "words", "hashes"}
+FORMAT_KEYS = {"source", "about", "version", "hash", "bits", "n", "words", "hashes", "wording"}
 
 
 def test_the_fingerprint_holds_hashes_and_no_word_of_the_source(fingerprinted):
@@ -27,10 +27,25 @@ def test_the_fingerprint_holds_hashes_and_no_word_of_the_source(fingerprinted):
     assert (data["source"], data["n"], data["bits"], data["words"]) == ("envoy-2025-04-15", 5, 24, 90)
     assert data["hashes"] == sorted(set(data["hashes"]))
     assert all(re.fullmatch(r"[0-9a-f]{6}", h) for h in data["hashes"])
+    assert data["version"] == 2 and data["wording"]["bits"] == 24
+    assert data["wording"]["hashes"] == sorted(set(data["wording"]["hashes"])) != []
+    assert all(re.fullmatch(r"[0-9a-f]{6}", h) for h in data["wording"]["hashes"])
     # Every value but the id and the "about" note (the same for every source) is a number or a hash.
     values = json.dumps([v for k, v in data.items() if k not in ("about", "source")])
     leaked = [w for w in set(words(SAVED.read_text(encoding="utf-8"))) if len(w) > 2 and w in values.casefold()]
     assert leaked == []
+
+
+def test_a_version_1_fingerprint_still_verifies_quotes(site, lint_site):
+    """Files made before near-copies were checked (no "wording") are read as they are."""
+    path = site / "content" / "fingerprints" / "envoy-2025-04-15.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["wording"]
+    data["version"] = 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = lint_site(None, "--quotes")
+    assert not [line for line in result.lines if "(fingerprint)" in line]
+    assert any(" verified [envoy-2025-04-15] " in line for line in result.lines)
 
 
 def test_the_same_saved_copy_gives_the_same_file(fingerprinted, tmp_path):

@@ -4,6 +4,8 @@
 - `uncited`: a body paragraph or list item without a citation.
 - `quote`: a quotation without a citation in the same sentence; unpaired marks.
 - `quote-match`: a quotation not found word for word in its cited source's fingerprint.
+- `near-copy`: a sentence, outside quotation marks, that follows the wording of any
+  fingerprinted source (plugins/quotes/wording.py); briefs and pages alike.
 - `html`: raw <script>, <iframe>, <object>, <embed>, on*= handlers, javascript: URLs.
 - `as-of`: a brief whose facts are older than LINT_MAX_AGE_DAYS (a warning).
 - `scaffold`: a summary still as `make new` wrote it (a warning).
@@ -25,7 +27,8 @@ from citations.markdown_ext import CITE_PATTERN, parse_items
 from crosslinks.markdown_ext import XREF_PATTERN
 from problems import WARNING
 from quotes.fingerprint import WORD_RE
-from quotes.scan import CITE, find, quote_text, verify
+from quotes import wording
+from quotes.scan import CITE, SENTENCE_END_RE, find, quote_text, verify
 from sourcepos import FENCE_RE
 
 CODE_SPAN_RE = re.compile(r"(`+).+?\1")
@@ -133,6 +136,10 @@ def check_blocks(doc, fingerprints: dict, quote_log: list | None = None) -> None
             continue
         flat, cites = flatten(block, doc)
         doc.flat_blocks.append((block, flat, cites))
+    sources = {key: (fp.wording, fp.wording_bits) for key, fp in fingerprints.items() if fp.wording}
+    if sources:
+        for block, flat, _ in doc.flat_blocks:
+            check_wording(doc, block, flat, sources)
     if not held_to_sourcing(doc):
         return
     for block, flat, cites in doc.flat_blocks:
@@ -183,6 +190,23 @@ def _check_quotes(doc, block, flat, cites, fingerprints, quote_log) -> None:
                         f"first difference near '{verdict.word}'", "quote-match")
         if quote_log is not None:
             quote_log.append((doc.source_file, line, col, verdict.status, ", ".join(verdict.sources or keys), text))
+
+
+def check_wording(doc, block, flat: str, sources: dict) -> None:
+    """`near-copy`: each sentence of the block judged against every source's wording."""
+    if block.kind == "code":
+        return
+    quotes = [(q.start, q.end + 1) for q in find(flat)[0]]
+    start = 0
+    for end in [m.end() for m in SENTENCE_END_RE.finditer(flat)] + [len(flat)]:
+        skip = [(max(a, start) - start, min(b, end) - start) for a, b in quotes if a < end and b > start]
+        found = wording.judge(flat[start:end], sources, skip)
+        if found:
+            begins = start + len(flat[start:end]) - len(flat[start:end].lstrip())
+            doc.problem(*block.position(begins),
+                        f"this sentence follows the wording of {found.source} ({found.covered} of {found.total} "
+                        "content words in the source's order); say it in your own words or quote it", "near-copy")
+        start = end
 
 
 def check_html(doc) -> None:
