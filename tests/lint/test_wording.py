@@ -81,5 +81,5 @@ def test_make_check_reports_a_near_copy_at_its_line(tmp_path):
     column = 1 + len(honest) + 1
     assert [line for line in result.lines if "near-copy" in line] == [
         f"content/briefs/river.md:10:{column}: [error] this sentence follows the wording of river-report "
-        "(14 of 15 content words in the source's order); say it in your own words or quote it (near-copy)"]
+        "(12 of 13 content words in the source's order); say it in your own words or quote it (near-copy)"]
     assert result.returncode == 1
