@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUNDING = {
-    "minerals-memorandum": "The minerals memorandum",
+    "minerals-memorandum": "The minerals memorandum and the US–Ukraine reconstruction fund",
     "black-sea-deal": "The Black Sea deal",
     "kremlin-conditions": "Kremlin conditions",
 }
