@@ -18,7 +18,9 @@ both sides are reduced to a sequence of content-word stems:
   apart (so one inserted word does not break the chain).
 
 A sentence is a near-copy of a source when enough of its content words are covered by
-pairs found in that source (NEAR_COPY_MIN_WORDS and NEAR_COPY_SHARE). Words inside
+pairs found in that source (NEAR_COPY_MIN_WORDS and NEAR_COPY_SHARE). A pair that
+COMMON_IN sources or more share ("peace talks", "energy infrastructure") is the common
+language of the subject, not one source's wording, and covers nothing. Words inside
 quotation marks are not ours and are left out: quoting is the honest alternative.
 
 Why the stored pairs cannot give the text back: they have no order beyond pairs, no
@@ -41,6 +43,7 @@ STEM_LETTERS = 6
 NEAR_COPY_MIN_WORDS = 5  # covered content words: fewer is a shared phrase, not a sentence
 NEAR_COPY_SHARE = 0.7  # of the sentence's content words (test corpus: copies 0.8 and up, paraphrases 0.62 at most)
 MIN_CONTENT_WORDS = 5  # shorter sentences are not judged: too little to tell
+COMMON_IN = 3  # sources sharing a pair make it common language
 
 STOP = frozenset("""
 a an the and or but nor of to in on at by for with from as into onto over under about after before
@@ -145,6 +148,21 @@ class NearCopy:
     total: int  # content words of the sentence
 
 
+_common_cache: dict = {}
+
+
+def common_pairs(wording: dict[str, tuple[frozenset, int]]) -> frozenset:
+    """Hashes in COMMON_IN or more of the sources (computed once per set of fingerprints)."""
+    key = tuple(sorted((source, id(hashes)) for source, (hashes, _) in wording.items()))
+    if key not in _common_cache:
+        from collections import Counter
+
+        counts = Counter(h for hashes, _ in wording.values() for h in hashes)
+        _common_cache.clear()  # one set of fingerprints at a time (a build, a lint run)
+        _common_cache[key] = frozenset(h for h, n in counts.items() if n >= COMMON_IN)
+    return _common_cache[key]
+
+
 def judge(text: str, wording: dict[str, tuple[frozenset, int]], skip: list[tuple[int, int]] = ()) -> NearCopy | None:
     """The source `text` (one sentence of ours) follows most closely, if it is a near-copy.
 
@@ -157,12 +175,13 @@ def judge(text: str, wording: dict[str, tuple[frozenset, int]], skip: list[tuple
     breaks = {i for i in range(len(words) - 1) if any(words[i].end <= a and b <= words[i + 1].start for a, b in skip)}
     pairs = [(i, j) for i, j in _pairs(words) if not any(k in breaks for k in range(i, j))]
     by_bits: dict[int, dict[tuple[int, int], str]] = {}
+    common = common_pairs(wording)
     best = None
     for source, (hashes, bits) in sorted(wording.items()):
         hashed = by_bits.setdefault(bits, {p: pair_hash(words[p[0]].stem, words[p[1]].stem, bits) for p in pairs})
         covered = set()
         for (i, j), h in hashed.items():
-            if h in hashes:
+            if h in hashes and h not in common:
                 covered.update((i, j))
         if len(covered) >= NEAR_COPY_MIN_WORDS and len(covered) >= NEAR_COPY_SHARE * len(words):
             found = NearCopy(source, len(covered), len(words))

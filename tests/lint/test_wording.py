@@ -83,3 +83,11 @@ def test_make_check_reports_a_near_copy_at_its_line(tmp_path):
         f"content/briefs/river.md:10:{column}: [error] this sentence follows the wording of river-report "
         "(12 of 13 content words in the source's order); say it in your own words or quote it (near-copy)"]
     assert result.returncode == 1
+
+
+def test_wording_three_sources_share_is_common_language_not_a_copy():
+    said = "Negotiators resumed technical work on energy infrastructure protection after the ceasefire collapsed."
+    one = {"a": (model.make(said + " Other words follow here."), model.BITS)}
+    assert model.judge(said, one) is not None
+    three = {key: (model.make(said + f" Unrelated closing remark number {key}."), model.BITS) for key in "abc"}
+    assert model.judge(said, three) is None
