@@ -26,7 +26,8 @@ def brief(slug: str, began: str, as_of: str, body: str = "A fact [@src-a].") -> 
 
 FILES = {
     "content/sources.yaml": SOURCES,
-    "content/briefs/old.md": brief("old", "2025-03-01", "2025-04-18"),
+    "content/briefs/old.md": brief("old", "2025-03-01", "2025-04-18").replace(
+        "As_of: 2025-04-18\n", "As_of: 2025-04-18\nReviewed: 2025-12-02\n"),
     "content/briefs/new.md": brief("new", "2025-05-16", "2025-12-02", "See [[old]]. A fact [@src-a]."),
 }
 
@@ -45,7 +46,8 @@ def test_the_site_says_what_it_covers_and_which_briefs_stop_early(build_site):
 
     old = BeautifulSoup(result.page("briefs/old"), "lxml")
     note = old.select_one("header .currency-note")
-    assert note.get_text() == "Current to 18 April 2025; later events are not covered here."
+    assert note.get_text() == ("Current to 18 April 2025; later events are not covered here. "
+                               "Last checked for newer reporting on 2 December 2025.")
     assert note.time["datetime"] == "2025-04-18" and note.time.has_attr("data-age")
     description = "Current to 18 April 2025; later events are not covered here. The old brief."
     assert old.find("meta", attrs={"name": "description"})["content"] == description

@@ -70,6 +70,7 @@ def prepare(generators):
             report(problem)
         doc.toc = table_of_contents(doc._content)
         doc.as_of = doc.metadata.get("as_of")
+        doc.reviewed = doc.metadata.get("reviewed")  # the day an editor last looked for newer reporting
 
 
 def register():

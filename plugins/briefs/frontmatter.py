@@ -99,7 +99,7 @@ def check(path: str, header: dict, kind: str = "brief", templates: set[str] | No
         value, line = header["status"]
         if value not in STATUSES:
             add(line, f"unknown status '{value}'{suggest(value, STATUSES)}: expected one of: {', '.join(STATUSES)}")
-    for name in ("as_of", "date", "modified"):
+    for name in ("as_of", "date", "modified", "reviewed"):
         if name in header and header[name][0] and not is_iso_day(header[name][0]):
             value, line = header[name]
             label = "As_of" if name == "as_of" else name.capitalize()
@@ -123,6 +123,10 @@ def check(path: str, header: dict, kind: str = "brief", templates: set[str] | No
             add(line, f"'{label}: {value}' would write outside this {kind}'s own folder '{folder}', where it "
                 "could replace another page or a site file (index.html, robots.txt): remove the field, or "
                 f"keep it under '{folder}'")
+    as_of, reviewed = header.get("as_of", ("", 0))[0], header.get("reviewed", ("", 0))
+    if is_iso_day(as_of) and is_iso_day(reviewed[0]) and reviewed[0] < as_of:
+        add(reviewed[1], f"'Reviewed: {reviewed[0]}' is before 'As_of: {as_of}': Reviewed is the day an editor "
+            "last looked for newer reporting, on or after the newest fact")
     if "summary" in header:
         value, line = header["summary"]
         if len(value) > MAX_SUMMARY:

@@ -20,8 +20,20 @@ def test_warnings_exit_0_but_2_with_strict(lint_site):
     assert strict.returncode == 2
     assert strict.lines == [
         "content/briefs/stale-as-of.md:5:1: [warning] As_of 2024-12-01 is 140 days old (more than 90): "
-        "check the brief is still current, then update As_of (as-of)"
+        "look for newer reporting, then update the brief and As_of, or add 'Reviewed: YYYY-MM-DD' if there is "
+        "nothing newer (as-of)"
     ]
+
+
+def test_a_brief_reviewed_recently_is_not_stale_however_old_its_newest_fact(lint_site):
+    brief = ("Title: Old\nSlug: old\nSummary: A brief.\nStatus: stalled\nAs_of: 2024-12-01\nReviewed: {}\n"
+             "Date: 2024-11-01\n\n## In short\n\nA fact [@paper-2025-04-18].\n")
+    assert not [line for line in lint_site({"content/briefs/old.md": brief.format("2025-04-10")}).lines
+                if "(as-of)" in line]
+    early = lint_site({"content/briefs/old.md": brief.format("2024-11-20")})
+    assert ("content/briefs/old.md:6:1: [error] 'Reviewed: 2024-11-20' is before 'As_of: 2024-12-01': Reviewed "
+            "is the day an editor last looked for newer reporting, on or after the newest fact (front-matter)"
+            ) in early.lines
 
 
 def test_max_age_days_option_overrides_the_setting(lint_site):

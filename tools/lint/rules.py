@@ -274,16 +274,31 @@ def check_html(doc) -> None:
 
 
 def check_as_of(doc, today: datetime.date, max_age_days: int) -> None:
-    """A reminder, not an error: the brief's facts may have moved on."""
+    """A reminder, not an error: the brief's facts may have moved on. `As_of` is the date of
+    the newest fact, which stays old when nothing newer has happened or been reported; an
+    editor who has looked for newer reporting says so with `Reviewed:`, and the reminder
+    counts from that day instead."""
     value, line = doc.header.get("as_of", ("", 0))
     if doc.kind != "brief" or not is_iso_day(value):
         return
     age = (today - datetime.date.fromisoformat(value)).days
     if age < 0:
         doc.problem(line, 1, f"As_of {value} is in the future (today is {today.isoformat()})", "as-of", WARNING)
-    elif age > max_age_days and doc.field("status").lower() not in FINAL_STATUSES:
-        doc.problem(line, 1, f"As_of {value} is {age} days old (more than {max_age_days}): check the brief is "
-                    "still current, then update As_of", "as-of", WARNING)
+        return
+    reviewed, reviewed_line = doc.header.get("reviewed", ("", 0))
+    if is_iso_day(reviewed):
+        since = (today - datetime.date.fromisoformat(reviewed)).days
+        if since < 0:
+            doc.problem(reviewed_line, 1, f"Reviewed {reviewed} is in the future (today is {today.isoformat()})",
+                        "as-of", WARNING)
+        elif since > max_age_days and doc.field("status").lower() not in FINAL_STATUSES:
+            doc.problem(reviewed_line, 1, f"last reviewed {since} days ago (more than {max_age_days}): look for "
+                        "newer reporting, then update the brief and As_of, or just Reviewed", "as-of", WARNING)
+        return
+    if age > max_age_days and doc.field("status").lower() not in FINAL_STATUSES:
+        doc.problem(line, 1, f"As_of {value} is {age} days old (more than {max_age_days}): look for newer "
+                    "reporting, then update the brief and As_of, or add 'Reviewed: YYYY-MM-DD' if there is "
+                    "nothing newer", "as-of", WARNING)
 
 
 def check_scaffold(doc) -> None:
