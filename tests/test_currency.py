@@ -41,7 +41,8 @@ def test_the_site_says_what_it_covers_and_which_briefs_stop_early(build_site):
     assert home.select_one("footer .coverage") is not None
     cards = {c.h3.get_text(): c for c in home.select(".card")}
     assert cards["Old"].select_one(".currency-note").get_text() == (
-        "Current to 18 April 2025; later events are not covered here.")
+        "Current to 18 April 2025; later events are not covered here. "
+        "Last checked for newer reporting on 2 December 2025.")
     assert cards["New"].select_one(".currency-note") is None
 
     old = BeautifulSoup(result.page("briefs/old"), "lxml")
