@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from problems import ERROR, WARNING, Problem
 from quotes import wording
-from quotes.fingerprint import words
+from quotes.fingerprint import tokens, words
 
 from .documents import read_bytes
 
@@ -106,9 +106,12 @@ def check(docs: list) -> list[Problem]:
                 in_front = bool(line.strip())
                 continue
             for m in QUOTE_RE.finditer(line):
-                said = words(m.group(1))
+                said = tokens(m.group(1))
                 for i in range(len(said) - MIN_QUOTE_WORDS + 1):
-                    places = quotes.setdefault(tuple(said[i:i + MIN_QUOTE_WORDS]), {})
+                    run = said[i:i + MIN_QUOTE_WORDS]
+                    if not _telling(m.group(1), run):
+                        continue
+                    places = quotes.setdefault(tuple(w for w, _, _ in run), {})
                     places.setdefault(doc.source_file, (number, m.start() + 1))
     problems += _timeline(events)
     repeated: dict[tuple, tuple[int, str, int]] = {}  # place -> (other briefs, first path, its line)
@@ -124,6 +127,12 @@ def check(docs: list) -> list[Problem]:
                                 f"this quote is also in {others} other briefs (first {first_path}:{first_line}): "
                                 "quote it once, where it belongs, and link there", "repetition"))
     return problems
+
+
+def _telling(text: str, run) -> bool:
+    """A run of quoted words that could only come from one quote: two of its words are neither
+    function words nor names ("hawks of war" yes; "by the United States" no)."""
+    return sum(1 for w, start, _ in run if w not in wording.STOP and not text[start].isupper()) >= 2
 
 
 def _timeline(events: list[Event]) -> list[Problem]:
