@@ -11,7 +11,7 @@ from briefs.dates import longdate  # noqa: E402
 AUTHOR = "The explainer desk"
 SITENAME = "Ukraine peace talks 2025: the briefs"
 SITE_DESCRIPTION = (
-    "Short, sourced explainers on the spring-2025 Ukraine peace talks: "
+    "Short, sourced explainers on the Ukraine peace talks that began in 2025 and what followed: "
     "every fact one click from its source."
 )
 SITEURL = ""
