@@ -145,3 +145,26 @@ def test_a_file_pelican_drops_is_reported_at_its_cause_without_a_cascade(tmp_pat
     result = run_build(tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == expected + ["build failed: 6 problems; output/ left as it was"]
+
+
+def test_make_check_and_make_html_place_the_same_problem_at_the_same_place(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": SOURCES, "content/briefs/a.md": brief("same"),
+                          "content/briefs/b.md": brief("same")})
+    (tmp_path / "content" / "briefs" / "c.md").write_bytes(brief("c", body="Fact \xff bad [@src-a].").encode(
+        "utf-8").replace("\xff".encode("utf-8"), b"\xff"))
+    expected = [
+        "content/briefs/b.md:2:1: [error] duplicate slug 'same' (also used by content/briefs/a.md) (crosslink)",
+        "content/briefs/c.md:10:6: [error] not valid UTF-8 (byte 0xff): save the file as UTF-8 (encoding)",
+    ]
+    assert [line for line in lint(tmp_path)[1] if "[error]" in line] == expected
+    result = run_build(tmp_path)
+    assert [line for line in result.stderr.splitlines() if "[error]" in line] == expected
+
+
+def test_an_empty_sources_file_is_one_error_not_one_per_citation(tmp_path):
+    write_site(tmp_path, {"content/sources.yaml": "", "content/briefs/a.md": brief("alpha")})
+    code, lines = lint(tmp_path)
+    assert code == 1
+    assert [line for line in lines if "[error]" in line] == [
+        "content/sources.yaml:1:1: [error] the source registry is empty: expected a YAML list of sources (each "
+        "item starting with '- id:') (sources)"]

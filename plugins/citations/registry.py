@@ -117,7 +117,9 @@ def load(path: str, display: str | None = None) -> Registry:
         problem(line, col, f"invalid YAML: {getattr(e, 'problem', None) or e}")
         reg.unreadable = True
         return reg
-    if root is None:
+    if root is None:  # an empty file: every citation would be "unknown"; say why once
+        problem(1, 1, "the source registry is empty: expected a YAML list of sources (each item starting with '- id:')")
+        reg.unreadable = True
         return reg
     if not isinstance(root, yaml.SequenceNode):
         problem(root.start_mark.line + 1, 1, "expected a list of sources (each item starting with '- id:')")

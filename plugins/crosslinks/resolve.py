@@ -33,6 +33,21 @@ def preview_attrs(target) -> str:
     return "".join(f' {k}="{html.escape(str(v), quote=True)}"' for k, v in pairs if v)
 
 
+def _slug_line(doc) -> int:
+    """The line of the document's `Slug:` field (1 when it has none), for make check and
+    make html alike: the lint's documents carry their header, Pelican's are read again."""
+    header = getattr(doc, "header", None)
+    if not header:
+        from briefs.frontmatter import read_header
+
+        try:
+            with open(doc.source_path, encoding="utf-8", errors="replace") as f:
+                header = read_header(f.read(8192))
+        except OSError:
+            header = {}
+    return header.get("slug", ("", 1))[1] or 1
+
+
 def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
     """Rewrite every document's placeholders; set `outgoing` and `linked_from`.
 
@@ -43,7 +58,7 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
     for doc in documents:
         if doc.slug in by_slug:
             first = by_slug[doc.slug]
-            problems.append(Problem(doc.source_file, 1, 1, ERROR,
+            problems.append(Problem(doc.source_file, _slug_line(doc), 1, ERROR,
                                     f"duplicate slug '{doc.slug}' (also used by {first.source_file})", "crosslink"))
             continue
         by_slug[doc.slug] = doc

@@ -76,7 +76,7 @@ def _unreadable(path: str, error: UnicodeDecodeError) -> tuple[str, dict]:
     col = start - (data.rfind(b"\n", 0, start) + 1) + 1
     bad = data[start : start + 1].hex()
     return _refused(path, line, col, "encoding",
-                    f"not UTF-8 text (byte 0x{bad} cannot be read): save the file as UTF-8",
+                    f"not valid UTF-8 (byte 0x{bad}): save the file as UTF-8",  # the lint's words
                     data.decode("utf-8", "replace"))
 
 

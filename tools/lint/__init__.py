@@ -205,12 +205,7 @@ def _plugin_checks(docs: list, registry, plugins: set, theme: str | None = None)
     for doc in docs:
         problems += check_front_matter(doc.source_file, doc.header, doc.kind, templates)
     if "crosslinks" in plugins:
-        by_file = {doc.source_file: doc for doc in docs}
-        for problem in resolve(docs, TEMPLATE_IDS):
-            doc = by_file.get(problem.path)
-            if problem.message.startswith("duplicate slug") and doc and "slug" in doc.header:
-                problem = replace(problem, line=doc.header["slug"][1])  # point at the `Slug:` line
-            problems.append(problem)
+        problems += resolve(docs, TEMPLATE_IDS)  # a duplicate slug is placed at its `Slug:` line there
     if "citations" in plugins:
         cited = set()
         for doc in docs:
