@@ -55,7 +55,8 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
     reported at that file): a link to one is not also an "unknown brief"."""
     problems: list[Problem] = []
     by_slug = {}
-    for doc in documents:
+    # By file, so that make check and make html name the same file as the duplicate.
+    for doc in sorted(documents, key=lambda d: d.source_file):
         if doc.slug in by_slug:
             first = by_slug[doc.slug]
             problems.append(Problem(doc.source_file, _slug_line(doc), 1, ERROR,
