@@ -11,6 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The one-source registry and one-brief site most fixture tests start from.
+ONE_SOURCE = """
+- id: src-a
+  type: webpage
+  title: Source A
+  container-title: Example
+  URL: https://example.org/a
+"""
+ONE_BRIEF = """
+Title: Alpha
+Slug: alpha
+Summary: A brief.
+Status: ongoing
+As_of: 2025-04-18
+Date: 2025-04-17
+
+## In short
+
+A fact [@src-a].
+"""
 
 
 @dataclass

@@ -9,15 +9,9 @@ import sys
 
 import pytest
 
-from sitebuild import ROOT, run_build, write_site
+from sitebuild import ONE_SOURCE, ROOT, run_build, write_site
 
-SOURCES = """
-- id: src-a
-  type: webpage
-  title: Source A
-  container-title: Example
-  URL: https://example.org/a
-"""
+SOURCES = ONE_SOURCE
 
 
 def brief(slug: str, extra: str = "", body: str = "A fact [@src-a].") -> str:

@@ -9,14 +9,9 @@ import datetime
 from bs4 import BeautifulSoup
 
 from currency import annotate
+from sitebuild import ONE_SOURCE
 
-SOURCES = """
-- id: src-a
-  type: webpage
-  title: Source A
-  container-title: Example
-  URL: https://example.org/a
-"""
+SOURCES = ONE_SOURCE
 
 
 def brief(slug: str, began: str, as_of: str, body: str = "A fact [@src-a].") -> str:

@@ -10,20 +10,9 @@ import sys
 
 import pytest
 
-from sitebuild import ROOT, run_build, write_site
+from sitebuild import ONE_BRIEF, ROOT, run_build, write_site
 
-BRIEF = """
-Title: Alpha
-Slug: alpha
-Summary: A brief.
-Status: ongoing
-As_of: 2025-04-18
-Date: 2025-04-17
-
-## In short
-
-A fact [@src-a].
-"""
+BRIEF = ONE_BRIEF
 GOOD = """\
 - id: src-a
   type: webpage

@@ -9,28 +9,11 @@ import sys
 
 import pytest
 
-from sitebuild import ROOT, run_build, write_site
+from sitebuild import ONE_BRIEF, ONE_SOURCE, ROOT, run_build, write_site
 from tools import atomic
 
-SOURCES = """
-- id: src-a
-  type: webpage
-  title: Source A
-  container-title: Example
-  URL: https://example.org/a
-"""
-BRIEF = """
-Title: Alpha
-Slug: alpha
-Summary: A brief.
-Status: ongoing
-As_of: 2025-04-18
-Date: 2025-04-17
-
-## In short
-
-A fact [@src-a].
-"""
+SOURCES = ONE_SOURCE
+BRIEF = ONE_BRIEF
 
 
 @pytest.fixture
