@@ -9,8 +9,9 @@ PORT ?= 8000
 SITE ?= $(OUTPUTDIR)
 FORMAT ?= auto
 CONTENT ?= content
+BASE ?= origin/main
 
-.PHONY: html publish serve devserver clean test check linkcheck new fingerprint bench venv
+.PHONY: html publish serve devserver clean test check linkcheck new fingerprint bench venv diff
 
 venv: $(STAMP)
 $(STAMP): requirements.lock
@@ -52,3 +53,8 @@ fingerprint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench $(if $(N),--n $(N))
+
+# What the working tree changes against BASE: briefs, sources, citations, findings, page sizes
+# (Markdown; CI appends it to the pull request's job summary). HEAD_SITE=output reuses a build.
+diff: $(STAMP)
+	$(PY) -m tools.sitediff --base '$(BASE)' $(if $(HEAD_SITE),--head-site '$(HEAD_SITE)') $(if $(SUMMARY),--output '$(SUMMARY)')
