@@ -46,7 +46,7 @@ linkcheck: $(STAMP)
 new: $(STAMP)
 	@# $(value ...) is not expanded again, and single quotes (with ' escaped) stop the shell from
 	@# reading $(...), backticks or $1 in a title: it reaches the tool as typed.
-	BRIEF_SLUG='$(subst ','\'',$(value SLUG))' BRIEF_TITLE='$(subst ','\'',$(value TITLE))' $(PY) -m tools.newbrief --content '$(CONTENT)'
+	BRIEF_SLUG='$(subst ','\'',$(value SLUG))' BRIEF_TITLE='$(subst ','\'',$(value TITLE))' BRIEF_THREAD='$(subst ','\'',$(value THREAD))' $(PY) -m tools.newbrief --content '$(CONTENT)'
 
 fingerprint: $(STAMP)
 	$(PY) -m tools.fingerprint --source "$(SOURCE)" --file "$(FILE)" $(if $(START),--start-at "$(START)")

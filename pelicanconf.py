@@ -89,7 +89,7 @@ FORMATTED_FIELDS = []
 PLUGIN_PATHS = [os.path.join(HERE, "plugins")]
 # Order matters: each plugin's all_generators_finalized step sees the work of those before it.
 # `speed` first: its all_generators_finalized step fixes each document's URL before the others run.
-PLUGINS = ["speed", "problems", "briefs", "history", "currency", "sanitize", "crosslinks", "citations", "quotes", "timeline", "sourcespage", "topicgraph", "sitemap"]
+PLUGINS = ["speed", "problems", "briefs", "history", "currency", "sanitize", "crosslinks", "citations", "quotes", "timeline", "sourcespage", "threads", "topicgraph", "sitemap"]
 
 DELETE_OUTPUT_DIRECTORY = True
 # The content cache (reader layer: the HTML of each Markdown file, by its hash). The

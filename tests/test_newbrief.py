@@ -150,3 +150,26 @@ def test_a_slug_too_long_for_a_file_name_is_a_usage_error(content):
     assert result.returncode == 2
     assert result.stderr == ("newbrief: slug is 300 characters long; keep it to 80 or fewer "
                              "(it is the file name and the URL)\n")
+
+
+def test_with_threads_the_scaffold_asks_for_one_and_joins_it(content):
+    (content / "threads.yaml").write_text(
+        "threads:\n  - id: sea-routes\n    title: Sea routes\n    summary: Shipping.\n"
+        "  - id: land-routes\n    title: Land routes\n    summary: Roads.\n", encoding="utf-8")
+    (content / "briefs" / "cited.md").write_text(
+        (content / "briefs" / "cited.md").read_text(encoding="utf-8").replace("Date: 2025-04-01\n",
+                                                                             "Date: 2025-04-01\nThread: land-routes\n"),
+        encoding="utf-8")
+    missing = new(content, "--slug", "grain-corridor", "--title", "The grain corridor")
+    assert missing.returncode == 2
+    assert "give the thread it belongs to too, e.g. THREAD=sea-routes (one of: sea-routes, land-routes)" in missing.stderr
+    typo = new(content, "--slug", "grain-corridor", "--title", "The grain corridor", "--thread", "sea-route")
+    assert typo.returncode == 2 and "unknown thread 'sea-route' (did you mean 'sea-routes'?)" in typo.stderr
+    assert not (content / "briefs" / "grain-corridor.md").exists()
+    made = new(content, "--slug", "grain-corridor", "--title", "The grain corridor", "--thread", "sea-routes")
+    assert made.returncode == 0, made.stderr
+    assert "Thread: sea-routes" in (content / "briefs" / "grain-corridor.md").read_text(encoding="utf-8").splitlines()
+    checked = subprocess.run([sys.executable, "-m", "tools.lint", "--content", str(content), "--format", "text"],
+                             cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "BRIEFS_TODAY": "2025-04-20"})
+    assert "[error]" not in checked.stdout, checked.stdout

@@ -39,7 +39,7 @@ Summary: What this brief is about, who agreed to what, and where it stands {plac
 Status: ongoing
 As_of: {today}
 Date: {today}
-
+{thread_line}
 ## In short
 
 <!-- Two to four sentences for a reader in a hurry: what happened, who agreed to or refused
@@ -48,7 +48,9 @@ what, and where things stand on the As_of date. Every paragraph needs a citation
 Link other briefs with [[slug]] or [[slug#section|text]].
 Summary: one plain sentence, no Markdown. Status: proposed, agreed, signed, in-force,
 ongoing, stalled, expired, rejected or disputed. Date: when the topic began. As_of: the
-date the facts are current to. Add `Tags: a, b` if useful. -->
+date the facts are current to. Thread: the thread of the story it belongs to (the ids
+are in content/threads.yaml). Changed: 'YYYY-MM-DD: one sentence' on what changed, shown
+in the home page's latest updates. -->
 
 ## Background {{#background}}
 
@@ -71,10 +73,19 @@ An event another brief tells too gets the same id in both, so the site timeline 
 """
 
 
-def scaffold(slug: str, title: str, day: str) -> str:
+def scaffold(slug: str, title: str, day: str, thread: str = "") -> str:
     # The title appears once, as the Title field's text: whatever it holds ([[, [@, quotes,
     # braces), nothing else in the scaffold is built from it.
-    return TEMPLATE.format(slug=slug, title=title, today=day, placeholder=PLACEHOLDER)
+    return TEMPLATE.format(slug=slug, title=title, today=day, placeholder=PLACEHOLDER,
+                           thread_line=f"Thread: {thread}\n" if thread else "")
+
+
+def thread_ids(content: str) -> list[str] | None:
+    """The thread ids of content/threads.yaml, in story order; None when it has none."""
+    from threads.registry import load
+
+    threads = load(os.path.join(content, "threads.yaml"))
+    return [t.id for t in threads.threads] if threads.present and not threads.unreadable else None
 
 
 def suggest_slug(text: str) -> str:
@@ -103,6 +114,8 @@ def main(argv=None) -> int:
     parser.add_argument("--slug", default=os.environ.get("BRIEF_SLUG", ""),
                         help="lowercase words joined by '-': the brief's URL and file name")
     parser.add_argument("--title", default=os.environ.get("BRIEF_TITLE", ""), help="the brief's title")
+    parser.add_argument("--thread", default=os.environ.get("BRIEF_THREAD", ""),
+                        help="the thread it belongs to (an id from content/threads.yaml)")
     parser.add_argument("--content", default=os.path.join(HERE, "content"), help="content folder (default: content/)")
     args = parser.parse_args(argv)
     slug, title = args.slug.strip(), " ".join(args.title.split())
@@ -126,6 +139,16 @@ def main(argv=None) -> int:
         return usage('give a title too, e.g. TITLE="The grain corridor"')
     if len(title) > MAX_TITLE:
         return usage(f"title is {len(title)} characters long; keep it to {MAX_TITLE} or fewer")
+    thread = args.thread.strip()
+    ids = thread_ids(args.content)
+    if ids is not None and not thread:
+        return usage(f"give the thread it belongs to too, e.g. THREAD={ids[0]} (one of: {', '.join(ids)})")
+    if ids is not None and thread not in ids:
+        from problems import suggest
+
+        return usage(f"unknown thread '{thread}'{suggest(thread, ids)}: expected one of: {', '.join(ids)}")
+    if ids is None and thread:
+        return usage(f"THREAD={thread}: this content has no threads (no content/threads.yaml)")
     try:
         day = today().isoformat()
     except SystemExit as e:
@@ -143,7 +166,7 @@ def main(argv=None) -> int:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         with open(path, "x", encoding="utf-8") as f:
-            f.write(scaffold(slug, title, day))
+            f.write(scaffold(slug, title, day, thread))
     except FileExistsError:
         print(f"newbrief: {shown} already exists: not overwriting it", file=sys.stderr)
         return 1

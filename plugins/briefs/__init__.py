@@ -68,6 +68,7 @@ def prepare(generators):
             header = read_header(f.read())
         for problem in check(doc.source_file, header, kind, templates):
             report(problem)
+        doc.header, doc.kind = header, kind  # for later plugins' checks (threads), with line numbers
         doc.toc = table_of_contents(doc._content)
         doc.as_of = doc.metadata.get("as_of")
         doc.reviewed = doc.metadata.get("reviewed")  # the day an editor last looked for newer reporting

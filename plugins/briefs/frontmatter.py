@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from problems import ERROR, Problem, invisible_names, suggest
+from problems import ERROR, WARNING, Problem, invisible_names, suggest
 
 STATUSES = ("proposed", "agreed", "signed", "in-force", "ongoing", "stalled", "expired", "rejected", "disputed")
 REQUIRED_BRIEF = ("title", "slug", "summary", "status", "as_of", "date")
@@ -16,6 +16,8 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELD_RE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.*)$")
 MAX_SUMMARY = 300
+MAX_CHANGED = 220
+CHANGED_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}):\s*(\S.*)$")
 # Markdown or HTML in a summary would show as written on cards and in feeds:
 # emphasis (*x*, **x**, _x_), code, links, tags.
 SUMMARY_MARKUP_RE = re.compile(r"\*\*?(?=\S)|(?<![\w])_(?=\w)|`|\[[^\]]*\]\(|<[A-Za-z/!]")
@@ -127,6 +129,23 @@ def check(path: str, header: dict, kind: str = "brief", templates: set[str] | No
     if is_iso_day(as_of) and is_iso_day(reviewed[0]) and reviewed[0] < as_of:
         add(reviewed[1], f"'Reviewed: {reviewed[0]}' is before 'As_of: {as_of}': Reviewed is the day an editor "
             "last looked for newer reporting, on or after the newest fact")
+    if "tags" in header and kind == "brief":
+        add(header["tags"][1], "'Tags:' are not used on this site: place the brief in a thread with "
+            "'Thread: <id>' (content/threads.yaml), and remove the Tags line")
+    if "changed" in header:
+        value, line = header["changed"]
+        m = CHANGED_RE.match(value)
+        if not m or not is_iso_day(m.group(1)):
+            add(line, f"'Changed:' expected 'YYYY-MM-DD: what changed, in one sentence' but received: '{value[:60]}'")
+        elif is_iso_day(as_of := header.get("as_of", ("", 0))[0]) and m.group(1) < as_of:
+            problems.append(Problem(path, line, 1, WARNING,
+                                    f"'Changed: {m.group(1)}' is older than 'As_of: {as_of}': when you bring a brief "
+                                    "forward, say what changed and when", "front-matter"))
+        if len(value) > MAX_CHANGED:
+            add(line, f"'Changed:' is {len(value)} characters: say what changed for readers in one sentence "
+                f"under {MAX_CHANGED}")
+        if "[[" in value or "[@" in value or SUMMARY_MARKUP_RE.search(value):
+            add(line, "'Changed:' is plain text, shown as written in the latest updates: no Markdown, links or citations")
     if "summary" in header:
         value, line = header["summary"]
         if len(value) > MAX_SUMMARY:

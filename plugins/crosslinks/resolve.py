@@ -73,6 +73,7 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
 
     for doc in documents:
         doc.outgoing = []
+        doc.link_counts = {}  # slug -> how many links to it: how strong a relation is (topicgraph)
         if 'class="xref"' not in (doc._content or ""):
             continue
 
@@ -92,8 +93,10 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
                 problems.append(Problem(doc.source_file, line, col, ERROR,
                                         f"unknown section '{section}' in '{slug}'{hint}", "crosslink"))
                 return m.group(0)
-            if target is not doc and target.slug not in doc.outgoing:
-                doc.outgoing.append(target.slug)
+            if target is not doc:
+                if target.slug not in doc.outgoing:
+                    doc.outgoing.append(target.slug)
+                doc.link_counts[target.slug] = doc.link_counts.get(target.slug, 0) + 1
             href = "{filename}/" + target.relative_source_path + (f"#{section}" if section else "")
             if target.slug not in shown:  # the same for every link to it: computed once
                 shown[target.slug] = (html.escape(target.title, quote=False), preview_attrs(target))

@@ -1,48 +1,125 @@
-"""Topic graph: the published briefs (nodes) and their cross-links (edges) as an
-inline SVG for the home page, drawn at build time (no JavaScript).
+"""Topic graphs, drawn at build time as inline SVG (no JavaScript), each with a text
+equivalent listing the same relations:
 
-Signals:
-- `all_generators_finalized` (connect after `crosslinks`, which records each
-  document's `outgoing` slugs): draw the graph and put it in the shared context as
-  `topic_graph_svg` (Markup) for `index.html`. Links are made for the home page
-  (INDEX_SAVE_AS): `./briefs/x/` with relative URLs, `SITEURL/briefs/x/` otherwise.
+- on the home page, `topic_graph_svg`: the threads as columns in story order, each brief in
+  its thread's column in the order the topics began, and lines only for the strongest
+  relations between threads (layout.strongest_relations); `topic_graph_relations` lists them;
+- on each brief, `brief.local_graph_svg`: the brief and its neighbours (the briefs it links
+  to or is linked from, at most LOCAL_GRAPH_MAX, the strongest first), earlier topics on the
+  left, later ones on the right; `brief.neighbours` lists them.
+
+Signals: `all_generators_finalized`, after `crosslinks` (each document's `link_counts`),
+`history` (`began`) and `threads` (`threads` in the context). Links are made for the page
+they are drawn on: relative with RELATIVE_URLS, SITEURL-absolute otherwise.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.utils import get_relative_path, path_to_url
 
-from .svg import Node, edges_between, render
+from .layout import Node, legibility, local_layout, strongest_relations, threads_layout, weights
+from .svg import render
 
-TITLE = "How the briefs link to each other"
+HOME_TITLE = "How the threads of the story connect"
+LOCAL_GRAPH_MAX = 8
 
 
-def home_siteurl(settings) -> str:
+def page_siteurl(settings, save_as: str) -> str:
     if settings.get("RELATIVE_URLS"):
-        return path_to_url(get_relative_path(settings.get("INDEX_SAVE_AS", "index.html")))
+        return path_to_url(get_relative_path(save_as))
     return settings.get("SITEURL", "")
 
 
-def graph_svg(briefs, siteurl: str) -> str:
-    nodes = [Node(b.slug, b.title, f"{siteurl}/{b.url}") for b in briefs]
-    edges = edges_between(nodes, {b.slug: getattr(b, "outgoing", []) for b in briefs})
-    count = len(nodes)
-    desc = (
-        f"{count} brief{'s' * (count != 1)}, each a link to the brief; a line joins two briefs "
-        f"when one links to the other ({len(edges)} line{'s' * (len(edges) != 1)})."
-    )
-    return render(nodes, edges, TITLE, desc)
+def began(brief) -> str:
+    day = getattr(brief, "began", None) or getattr(brief, "date", None)
+    return day.date().isoformat() if isinstance(day, datetime.datetime) else str(day or "")
+
+
+def home_graph(groups: list, briefs: list, siteurl: str):
+    """(svg, relations, layout) for the home page from the threads plugin's groups."""
+    columns = [(g["thread"].title, f"{siteurl}/{g['url']}",
+                [Node(b.slug, b.title, f"{siteurl}/{b.url}", began(b)) for b in g["briefs"]]) for g in groups]
+    thread_of = {b.slug: g["thread"].id for g in groups for b in g["briefs"]}
+    column_of = {b.slug: c for c, g in enumerate(groups) for b in g["briefs"]}
+    counts = {b.slug: getattr(b, "link_counts", {}) for b in briefs if b.slug in thread_of}
+    pairs = strongest_relations(thread_of, column_of, counts, {b.slug: began(b) for b in briefs})
+    layout = threads_layout(columns, pairs)
+    by_slug = {b.slug: b for b in briefs}
+    strength = weights(counts)
+    relations = [{"a": by_slug[a], "b": by_slug[b], "links": strength[(a, b)]} for a, b in pairs]
+    relations.sort(key=lambda r: (column_of[r["a"].slug], r["a"].title, r["b"].title))
+    count = len(layout.boxes)
+    desc = (f"{len(columns)} threads in story order, {count} brief{'s' * (count != 1)}, each a link to the brief; "
+            f"{len(pairs)} line{'s' * (len(pairs) != 1)} join briefs of different threads that link to each other "
+            "most. The same relations are listed after the picture.")
+    return render(layout, HOME_TITLE, desc, "topic-graph"), relations, layout
+
+
+def neighbours(brief, by_slug: dict, limit: int = LOCAL_GRAPH_MAX) -> list[dict]:
+    """The briefs `brief` links to or is linked from, the strongest `limit`, in time order."""
+    out_counts = getattr(brief, "link_counts", {})
+    found = {}
+    for slug, count in out_counts.items():
+        if slug in by_slug:
+            found.setdefault(slug, [0, 0])[0] = count
+    for other in by_slug.values():
+        count = getattr(other, "link_counts", {}).get(brief.slug, 0)
+        if count and other is not brief:
+            found.setdefault(other.slug, [0, 0])[1] = count
+    me = began(brief)
+    ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(_days(began(by_slug[s])) - _days(me)), s))[:limit]
+    items = [{"brief": by_slug[s], "links_to": bool(found[s][0]), "linked_from": bool(found[s][1]),
+              "earlier": began(by_slug[s]) < me,
+              "when": "earlier" if began(by_slug[s]) < me else "later" if began(by_slug[s]) > me else "same"}
+             for s in ranked]
+    items.sort(key=lambda i: (began(i["brief"]), i["brief"].title))
+    return items
+
+
+def _days(iso: str) -> int:
+    try:
+        return datetime.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
+def local_graph(brief, items: list[dict], siteurl: str) -> str:
+    def node(b):
+        return Node(b.slug, b.title, f"{siteurl}/{b.url}", began(b))
+
+    layout = local_layout(node(brief), [node(i["brief"]) for i in items if i["earlier"]],
+                          [node(i["brief"]) for i in items if not i["earlier"]])
+    count = len(items)
+    desc = (f"{brief.title} in the middle, with the {count} brief{'s' * (count != 1)} it links to or is linked from: "
+            "earlier topics on the left, later ones on the right. The same briefs are listed after the picture.")
+    return render(layout, f"Briefs linked with {brief.title}", desc, "local-graph", "local-graph-svg")
 
 
 def draw(generators):
     briefs = [a for gen in generators if isinstance(gen, ArticlesGenerator) for a in gen.articles]
     if not generators or not briefs:
         return
-    siteurl = home_siteurl(generators[0].settings)
-    generators[0].context["topic_graph_svg"] = Markup(graph_svg(briefs, siteurl))
+    settings = generators[0].settings
+    context = generators[0].context
+    groups = context.get("threads") or []
+    if groups:
+        svg, relations, layout = home_graph(groups, briefs, page_siteurl(settings, settings.get("INDEX_SAVE_AS", "index.html")))
+        context["topic_graph_svg"] = Markup(svg)
+        context["topic_graph_relations"] = relations
+        context["topic_graph_legibility"] = legibility(layout).as_dict()
+    by_slug = {b.slug: b for b in briefs}
+    for brief in briefs:
+        items = neighbours(brief, by_slug)
+        # Plain values, not the other briefs: a brief's page is rebuilt when what it shows
+        # of its neighbours changes, not whenever they change (plugins/speed).
+        brief.neighbours = [{"title": i["brief"].title, "url": i["brief"].url, "links_to": i["links_to"],
+                             "linked_from": i["linked_from"], "when": i["when"]} for i in items]
+        brief.local_graph_svg = Markup(local_graph(brief, items, page_siteurl(settings, brief.save_as))) if items else ""
 
 
 def register():

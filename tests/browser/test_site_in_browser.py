@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "home": "/",
     "brief": "/briefs/black-sea-deal/",
+    "thread": "/threads/settlement-talks/",
     "timeline": "/timeline/",
     "sources": "/sources/",
     "who's who": "/people/",
@@ -165,7 +166,7 @@ def axe_script() -> str:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["home", "brief", "timeline", "sources"])
+@pytest.mark.parametrize("name", ["home", "brief", "thread", "timeline", "sources"])
 def test_no_wcag_22_aa_violations(browser, site_url, name, scheme):
     # The site's Content-Security-Policy forbids inline scripts; axe is injected as one.
     context = browser.new_context(bypass_csp=True, color_scheme=scheme, viewport={"width": 1280, "height": 800})
@@ -186,8 +187,8 @@ def test_no_wcag_22_aa_violations(browser, site_url, name, scheme):
     assert found == []
 
 
-@pytest.mark.parametrize("name", ["home", "brief", "timeline", "sources", "who's who", "about", "not found",
-                                  "search results"])
+@pytest.mark.parametrize("name", ["home", "brief", "thread", "timeline", "sources", "who's who", "about",
+                                  "not found", "search results"])
 def test_no_horizontal_scroll_at_phone_width(browser, site_url, name):
     context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True)
     try:

@@ -139,6 +139,8 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
             doc.problems.clear()  # the build's reader reports it, in its own words
     if build_checks:
         problems += _plugin_checks(readable, registry, set(settings["PLUGINS"]), settings.get("THEME"))
+        if "threads" in settings["PLUGINS"]:
+            problems += _thread_checks(readable, settings)
 
     log = [] if quote_log else None
     templates = theme_templates(settings.get("THEME"))
@@ -190,6 +192,16 @@ def _registry_and_fingerprints(settings: dict):
             shown_fp = os.path.relpath(os.path.join(folder, f"{key}.json"), project).replace(os.sep, "/")
             problems.append(Problem(shown_fp, 1, 1, ERROR, f"fingerprint of unknown source '{key}'", "fingerprint"))
     return registry, prints, registry.problems + problems
+
+
+def _thread_checks(docs: list, settings: dict) -> list[Problem]:
+    """threads.yaml and each brief's `Thread:`, as the threads plugin checks them."""
+    from threads import threads_file
+    from threads.check import check
+    from threads.registry import load
+
+    threads = load(*threads_file(settings))
+    return threads.problems + check(docs, threads)
 
 
 def _plugin_checks(docs: list, registry, plugins: set, theme: str | None = None) -> list[Problem]:
