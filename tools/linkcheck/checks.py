@@ -283,7 +283,7 @@ def _plain_ref(raw: str, url: str, xp: int, index: int) -> Ref:
 
 
 def check_target(page: PageInfo, ref: Ref, target_page: Optional[PageInfo], frag: Optional[str],
-                 add, target: str = "") -> None:
+                 add, target: str = "", hints: Optional[dict] = None) -> None:
     """A cross-link must land on a brief/page of ours; a #fragment must be an id there."""
     target = target_page.path if target_page else target
     if ref.role == "xref" and (target_page is None or target_page.source_file is None):
@@ -295,9 +295,14 @@ def check_target(page: PageInfo, ref: Ref, target_page: Optional[PageInfo], frag
         return
     where = "this page" if target_page is page else target
     msg = f"'{ref.url}': no id '{unquote(frag)}' in {where}"
-    hint = get_close_matches(unquote(frag), target_page.ids, n=1, cutoff=0.75)
-    if hint:
-        msg += f"; did you mean '#{hint[0]}'?"
+    key = (target_page.path, frag)
+    if hints is None or key not in (hints or {}):
+        found = get_close_matches(unquote(frag), target_page.ids, n=1, cutoff=0.75)
+        if hints is None:
+            hints = {}
+        hints[key] = found[0] if found else None
+    if hints[key]:
+        msg += f"; did you mean '#{hints[key]}'?"
     add(Finding("missing-fragment", msg, page, ref, ref.url))
 
 
@@ -340,11 +345,12 @@ def check_pages(site: Path, options: Options = Options()) -> SiteReport:
             results = [checker.check(rel) for rel in paths]
     report = SiteReport({r.page.path: r.page for r in results}, unreadable=unreadable)
     pages = report.pages
+    hints: dict = {}  # (target page, fragment) -> suggestion: the same broken anchor is often on many pages
     for r in results:
         report.findings.extend(r.findings)
         report.links += r.links
         for url, ref in r.externals:
             report.externals.setdefault(url, []).append((r.page, ref))
         for ref, target, frag in r.deferred:  # phase 2
-            check_target(r.page, ref, pages.get(target), frag, report.findings.append, target)
+            check_target(r.page, ref, pages.get(target), frag, report.findings.append, target, hints)
     return report

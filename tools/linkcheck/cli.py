@@ -56,6 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive_int, default=0, metavar="N",
                    help="processes for parsing pages (default: by size of site and cores)")
     p.add_argument("--strict", action="store_true", help="warnings also give exit status 1")
+    p.add_argument("--exclude", action="append", default=[], metavar="REGEX",
+                   help="leave links whose URL (as written) matches alone (repeatable)")
+    p.add_argument("--exclude-path", action="append", default=[], metavar="REGEX",
+                   help="do not check pages whose path in the site matches (repeatable)")
+    p.add_argument("--config", metavar="FILE",
+                   help="excludes from this TOML file (default: .linkcheck.toml here, if there is one)")
+    p.add_argument("--no-config", action="store_true", help="do not read .linkcheck.toml")
     ext = p.add_argument_group("external links (only with --external)")
     ext.add_argument("--external", action="store_true",
                      help="also request every external URL, and those of sources.yaml")
@@ -101,6 +108,15 @@ def main(argv=None) -> int:
             return _usage(parser, f"cannot write the report to '{args.output}': no folder '{folder}'")
         if Path(args.output).is_dir():
             return _usage(parser, f"cannot write the report to '{args.output}': it is a folder")
+    from .excludes import CONFIG_NAME, ConfigError, load
+
+    config = Path(args.config) if args.config else Path(CONFIG_NAME)
+    if args.no_config or (not args.config and not config.is_file()):
+        config = None
+    try:
+        excludes = load(config, str(config), args.exclude, args.exclude_path)
+    except ConfigError as e:
+        return _usage(parser, str(e))
     allow = frozenset(h.lower().strip("[]") for h in args.allow_host)
     options = Options(base_path=args.base_path, site_url=args.site_url, allow_hosts=allow,
                       jobs=args.jobs)
@@ -113,7 +129,8 @@ def main(argv=None) -> int:
                                   allow_hosts=allow)
     cache = None if args.no_cache else Path(args.cache_dir) / "external.json"
     try:
-        outcome = check_site(site, options, Path(args.content_root), external, cache, args.cache_ttl)
+        outcome = check_site(site, options, Path(args.content_root), external, cache, args.cache_ttl,
+                             excludes=excludes)
     except KeyboardInterrupt:
         print("linkcheck: interrupted", file=sys.stderr)
         return 130

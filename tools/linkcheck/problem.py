@@ -25,6 +25,7 @@ CODES: dict[str, tuple[str, str]] = {
     "unsafe-url": (ERROR, "A javascript: or data: link."),
     "private-host": (ERROR, "A link to a host on a private or local network."),
     "malformed-url": (ERROR, "An external URL that is not a well-formed http(s) URL."),
+    "unused-exclude": (WARNING, "An exclude pattern (--exclude, --exclude-path, .linkcheck.toml) excluded nothing."),
     "unchecked-url": (WARNING, "A URL of a scheme the checker does not follow (ftp:, news:, irc:...)."),
     "external-broken": (ERROR, "An external URL answered with an error, or could not be reached."),
     "external-unverifiable": (WARNING, "An external URL could not be verified (rate limit, bot wall, timeout)."),

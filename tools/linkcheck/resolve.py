@@ -129,7 +129,7 @@ class Resolver:
     def suggest(self, page_dir: str, path: str) -> Optional[str]:
         """A close existing name in the same directory, written the way the link was."""
         if self._listing is None:
-            self._listing = {}
+            self._listing, self._suggested = {}, {}
             for f in self.files:
                 d, _, name = f.rpartition("/")
                 self._listing.setdefault(d, []).append(name)
@@ -143,5 +143,10 @@ class Resolver:
         if target_dir is None:
             return None
         probe = tail + ("/" if path.endswith("/") else "")
-        match = get_close_matches(probe, self._listing.get(target_dir, []), n=1, cutoff=0.75)
-        return head + sep + match[0] if match else None
+        # The same broken link is often on every page (a template's): look it up once.
+        key = (target_dir, probe)
+        if key not in self._suggested:
+            match = get_close_matches(probe, self._listing.get(target_dir, []), n=1, cutoff=0.75)
+            self._suggested[key] = match[0] if match else None
+        found = self._suggested[key]
+        return head + sep + found if found else None

@@ -25,9 +25,11 @@ class Outcome:
 def check_site(site: Path, options: Options = Options(), content_root: Path = Path("content"),
                external=None,
                cache_path: Optional[Path] = Path(".cache/linkcheck/external.json"),
-               cache_ttl: float = 86400.0, cwd: Optional[Path] = None) -> Outcome:
+               cache_ttl: float = 86400.0, cwd: Optional[Path] = None, excludes=None) -> Outcome:
     cwd = cwd or Path.cwd()
     report = check_pages(site, options)
+    if excludes:
+        _apply(report, excludes)
     sourcemap = SourceMap(site, content_root, cwd)
     findings = report.findings
     extra: list = []
@@ -42,9 +44,32 @@ def check_site(site: Path, options: Options = Options(), content_root: Path = Pa
         more, extra, asked = _external(report, read_sources(sources_path),
                                        display_path(sources_path, cwd), checker, options)
         findings = findings + more
+    if excludes:
+        kept = [p for p in extra if not excludes.url(p.target)]
+        extra = kept + excludes.unused()
     problems = sorted(set(to_problems(findings, sourcemap)) | set(extra) | {
         Problem(display_path(site / rel, cwd), 1, 1, "unreadable-file", why) for rel, why in report.unreadable})
     return Outcome(problems, sorted(report.pages), report.links, asked)
+
+
+def _apply(report, excludes) -> None:
+    """Drop what the excludes name: findings in excluded pages or about excluded URLs, and
+    external URLs no page outside them uses (so they are never requested)."""
+    skipped = {path for path in report.pages if excludes.page(path)}
+    skipped |= {rel for rel, _ in report.unreadable if excludes.page(rel)}
+
+    def url_of(f) -> str:
+        return f.target or getattr(f.loc, "url", None) or ""
+
+    report.findings = [f for f in report.findings
+                       if f.page.path not in skipped and not excludes.url(url_of(f))]
+    report.unreadable = [(rel, why) for rel, why in report.unreadable if rel not in skipped]
+    externals = {}
+    for url, uses in report.externals.items():
+        uses = [(page, ref) for page, ref in uses if page.path not in skipped]
+        if uses and not excludes.url(url) and not any(excludes.url(ref.url or "") for _, ref in uses):
+            externals[url] = uses
+    report.externals = externals
 
 
 def _external(report, sources, sources_shown: str, checker, options: Options):
