@@ -62,6 +62,17 @@ class SourceMap:
         self._claimed: dict = {}
         self._sources: dict = {}
         self._found: dict = {}
+        self._shown: dict = {}  # page -> its path as shown (one relpath per page, not per problem)
+
+    def forget(self, page_path: str) -> None:
+        """Free what was read to place one page's problems: pages are placed one after another,
+        so a site with many problems never holds more than one parsed page at a time."""
+        self._texts.pop(self.site / page_path, None)
+        self._roots.pop(page_path, None)
+        self._by_line.pop(page_path, None)
+        for table in (self._tags, self._found):
+            for key in [k for k in table if k[0] == page_path]:
+                del table[key]
 
     # -- files ------------------------------------------------------------------------------
 
@@ -142,7 +153,7 @@ class SourceMap:
                     index.setdefault((e.tag, e.sourceline), []).append(e)
             self._by_line[page_path] = index
         same_line = self._by_line[page_path].get((el.tag, line), [el])
-        nth = same_line.index(el) if el in same_line else 0
+        nth = next((i for i, e in enumerate(same_line) if e is el), 0)
         tags = self._start_tags(page_path, el.tag, text).get(line, [])
         if nth >= len(tags):
             return line, 1
@@ -223,20 +234,28 @@ class SourceMap:
                 line, col = self._html_ref(page.path, loc)
             else:
                 line, col = self._html_leftover(page.path, loc)
-            where = (display_path(self.site / page.path, self.cwd), line, col)
+            if page.path not in self._shown:
+                self._shown[page.path] = display_path(self.site / page.path, self.cwd)
+            where = (self._shown[page.path], line, col)
         return Problem(where[0], where[1], where[2], finding.code, finding.message,
                        page=page.path, target=finding.target)
 
 
 def to_problems(findings: list, sourcemap: SourceMap) -> list:
-    """Problems for findings, each once, sorted (stable output)."""
-    seen: dict = {}
-    out = set()
+    """Problems for findings, each once, sorted (stable output). Page by page, in the order
+    the findings came, freeing each page once its problems are placed."""
+    by_page: dict = {}
     for f in findings:
-        nth = 0
-        if not (isinstance(f.loc, Ref) and sourcemap.data_src(f.page.path, f.loc)):
-            key = (f.page.path, f.loc.url if isinstance(f.loc, Ref) else ("left", f.loc.snippet))
-            nth = seen.get(key, 0)
-            seen[key] = nth + 1
-        out.add(sourcemap.problem(f, nth))
+        by_page.setdefault(f.page.path, []).append(f)
+    out = set()
+    for path, page_findings in by_page.items():
+        seen: dict = {}
+        for f in page_findings:
+            nth = 0
+            if not (isinstance(f.loc, Ref) and sourcemap.data_src(f.page.path, f.loc)):
+                key = (f.page.path, f.loc.url if isinstance(f.loc, Ref) else ("left", f.loc.snippet))
+                nth = seen.get(key, 0)
+                seen[key] = nth + 1
+            out.add(sourcemap.problem(f, nth))
+        sourcemap.forget(path)
     return sorted(out)
