@@ -14,7 +14,8 @@ installs any that is missing (apt-get, as root) and skips those it cannot:
 For each tree both tools run as a user runs them -- a fresh process each, alternating, several
 times -- with lychee 0.24 given the same root dir, index files and extensions (`--offline
 --include-fragments`). Reported per tree: median wall time, peak memory of the whole process
-tree (sampled from /proc every 10 ms: our worker processes count), both as ours/lychee; and
+tree (the sum of each process's Pss, sampled from /proc every 10 ms: our worker processes count,
+the pages they share with their parent once), both as ours/lychee; and
 whether our findings are a superset of lychee's (each lychee error has one of ours on the same
 file and line), with the count and examples of what only we report.
 """
@@ -65,15 +66,17 @@ def broken_site(root: Path, pages: int = BROKEN_SITE_PAGES, per_page: int = BROK
         page.write_text(text, encoding="utf-8")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the sum of their proportional set
+    sizes (Pss), so pages that forked workers share with their parent count once, not per process
+    (summing RSS would charge a pool of workers for memory it does not use)."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status", encoding="ascii") as f:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1]) * 1024
                         break
             for task in os.listdir(f"/proc/{p}/task"):
@@ -85,12 +88,12 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(cmd: list) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS of the process tree in bytes, exit code)."""
+    """(wall seconds, peak memory of the process tree in bytes, exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        peak = max(peak, _tree_memory(proc.pid))
         time.sleep(0.01)
     return time.perf_counter() - start, peak, proc.returncode
 
@@ -191,7 +194,7 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     else:
-        print(f"{os.cpu_count()} cores; medians of {args.repeats} alternating runs; memory: peak of the process tree")
+        print(f"{os.cpu_count()} cores; medians of {args.repeats} alternating runs; memory: peak Pss of the process tree")
         print(table(results))
         for r in results:
             for example in r["only_ours_examples"]:
