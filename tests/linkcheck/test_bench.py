@@ -28,3 +28,18 @@ def test_run_reports_medians_and_the_ratio():
         assert abs(result["ratio"] - result["ours_s"] / result["lychee_s"]) < 0.01
     else:
         assert result["ratio"] is None
+
+
+def test_the_suite_compares_findings_and_measures_both_tools(tmp_path):
+    """bench.linkcheck_suite on its broken-links site, small: every broken link lychee finds we
+    find at the same file and line, and both tools' time and memory are measured."""
+    from bench.linkcheck_suite import bench_site, broken_site, table
+
+    site = tmp_path / "site"
+    broken_site(site, pages=20, per_page=4)
+    result = bench_site("tiny", "bench", site.resolve(), 1, tmp_path)
+    assert result["pages"] == 20 + 25
+    assert result["ours_errors"] == 20 * 4 == result["lychee_errors"]
+    assert result["superset"] and result["only_ours"] == 0
+    assert result["ours_s"] > 0 and result["lychee_s"] > 0 and result["ours_mib"] > 10 and result["lychee_mib"] > 1
+    assert "| tiny (bench) | 45 |" in table([result])
