@@ -250,6 +250,7 @@ def scan_page(path: str, data: bytes) -> PageInfo:
             a.get("href") for a in li.iter("a") if "backref" in _classes(a) and a.get("href")
         }
     meta = _SOURCE_FILE(root)
+    ours = bool(meta) or bool(_CONTRACT(root))
     return PageInfo(
         path=path,
         ids=frozenset(_IDS(root)),
@@ -258,7 +259,8 @@ def scan_page(path: str, data: bytes) -> PageInfo:
         images=_FAST[1](root),
         refs=refs_of(root),
         sources=sources,
-        # The XPath for leftovers visits every node; most pages have no marker at all.
-        leftovers=leftovers_of(root) if any(m in data for m in _MARKER_BYTES) else [],
-        ours=bool(meta) or bool(_CONTRACT(root)),
+        # Leftover syntax is a problem only on our pages ("[[" in a command synopsis is text),
+        # and the XPath for it visits every node: most pages have no marker at all.
+        leftovers=leftovers_of(root) if ours and any(m in data for m in _MARKER_BYTES) else [],
+        ours=ours,
     )
