@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.utils import get_relative_path, path_to_url
 
-from .layout import Node, legibility, local_layout, strongest_relations, threads_layout, weights
+from .layout import Node, local_layout, strongest_relations, threads_layout, weights
 from .svg import render
 
 HOME_TITLE = "How the threads of the story connect"
@@ -60,17 +60,24 @@ def home_graph(groups: list, briefs: list, siteurl: str):
     return render(layout, HOME_TITLE, desc, "topic-graph"), relations, layout
 
 
-def neighbours(brief, by_slug: dict, limit: int = LOCAL_GRAPH_MAX) -> list[dict]:
+def incoming_links(briefs) -> dict:
+    """slug -> {slug of a brief linking to it: how many links}, in one pass over all links."""
+    incoming: dict = {}
+    for other in briefs:
+        for slug, count in getattr(other, "link_counts", {}).items():
+            incoming.setdefault(slug, {})[other.slug] = count
+    return incoming
+
+
+def neighbours(brief, by_slug: dict, incoming: dict, limit: int = LOCAL_GRAPH_MAX) -> list[dict]:
     """The briefs `brief` links to or is linked from, the strongest `limit`, in time order."""
-    out_counts = getattr(brief, "link_counts", {})
     found = {}
-    for slug, count in out_counts.items():
+    for slug, count in getattr(brief, "link_counts", {}).items():
         if slug in by_slug:
             found.setdefault(slug, [0, 0])[0] = count
-    for other in by_slug.values():
-        count = getattr(other, "link_counts", {}).get(brief.slug, 0)
-        if count and other is not brief:
-            found.setdefault(other.slug, [0, 0])[1] = count
+    for slug, count in incoming.get(brief.slug, {}).items():
+        if slug in by_slug and slug != brief.slug:
+            found.setdefault(slug, [0, 0])[1] = count
     me = began(brief)
     ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(_days(began(by_slug[s])) - _days(me)), s))[:limit]
     items = [{"brief": by_slug[s], "links_to": bool(found[s][0]), "linked_from": bool(found[s][1]),
@@ -108,13 +115,13 @@ def draw(generators):
     context = generators[0].context
     groups = context.get("threads") or []
     if groups:
-        svg, relations, layout = home_graph(groups, briefs, page_siteurl(settings, settings.get("INDEX_SAVE_AS", "index.html")))
+        svg, relations, _ = home_graph(groups, briefs, page_siteurl(settings, settings.get("INDEX_SAVE_AS", "index.html")))
         context["topic_graph_svg"] = Markup(svg)
         context["topic_graph_relations"] = relations
-        context["topic_graph_legibility"] = legibility(layout).as_dict()
     by_slug = {b.slug: b for b in briefs}
+    incoming = incoming_links(briefs)
     for brief in briefs:
-        items = neighbours(brief, by_slug)
+        items = neighbours(brief, by_slug, incoming)
         # Plain values, not the other briefs: a brief's page is rebuilt when what it shows
         # of its neighbours changes, not whenever they change (plugins/speed).
         brief.neighbours = [{"title": i["brief"].title, "url": i["brief"].url, "links_to": i["links_to"],

@@ -35,6 +35,7 @@ LANE = 8  # space between two lines running side by side in a gap
 MIN_COLUMN_GAP = 72
 MIN_ROW_GAP = 22
 HEADER_GAP = 14  # below a thread's title
+MAX_TUNED_LINES = 60  # lines whose routes are tuned to cross less (see threads_layout)
 
 
 @dataclass(frozen=True)
@@ -133,22 +134,20 @@ def strongest_relations(thread_of: dict, column_of: dict, link_counts: dict, beg
         except ValueError:
             return 0
 
-    strength = weights(link_counts)
+    partners: dict = {}  # slug -> [(other, strength)], built once: linear in the links
+    for (a, b), value in weights(link_counts).items():
+        if thread_of.get(a) is not None and thread_of.get(b) is not None and thread_of[a] != thread_of[b]:
+            partners.setdefault(a, []).append((b, value))
+            partners.setdefault(b, []).append((a, value))
     chosen = set()
-    for slug in sorted(thread_of):
-        best = None
-        for (a, b), value in strength.items():
-            if slug not in (a, b):
-                continue
-            other = b if a == slug else a
-            if thread_of.get(other) in (None, thread_of[slug]):
-                continue
+    for slug in sorted(partners):
+        def key(item, slug=slug):
+            other, value = item
             mutual = bool(link_counts.get(slug, {}).get(other)) and bool(link_counts.get(other, {}).get(slug))
-            key = (-value, not mutual, abs(day(slug) - day(other)), abs(column_of[slug] - column_of[other]), other)
-            if best is None or key < best[0]:
-                best = (key, (a, b))
-        if best:
-            chosen.add(best[1])
+            return (-value, not mutual, abs(day(slug) - day(other)), abs(column_of[slug] - column_of[other]), other)
+
+        other = min(partners[slug], key=key)[0]
+        chosen.add(tuple(sorted((slug, other))))
     return sorted(chosen)
 
 
@@ -264,6 +263,12 @@ def threads_layout(columns: list[tuple[str, str, list[Node]]], relations: list[t
     # crossings. Deterministic, and cheap for the few lines each holds.
     for users in row_use.values():
         users.sort(key=lambda e: (layout.boxes[e[0]].cy + layout.boxes[e[1]].cy, e))
+    if len(plans) > MAX_TUNED_LINES:
+        # Each trial below counts every crossing again: quadratic in the lines, so a picture
+        # with hundreds of lines (a synthetic site of 1,000 briefs) is drawn as first routed.
+        layout.edges = route()
+        layout.width, layout.height = width, height
+        return layout
     # Each line that passes columns takes the row gap where it crosses fewest lines (then the
     # one nearest its target row): a gap's height was set for the lines first put in it, so
     # only gaps with room are tried.
