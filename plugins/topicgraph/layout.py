@@ -20,6 +20,7 @@ hold the real site and a 40-brief fixture to thresholds (tests/test_topicgraph.p
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import textwrap
 from dataclasses import dataclass, field
@@ -96,13 +97,18 @@ class Layout:
     headers: list = field(default_factory=list)
 
 
-def label_lines(title: str, width: int = WRAP, max_lines: int = MAX_LINES) -> list[str]:
-    """The title wrapped onto at most `max_lines` lines, the last shortened with '…'."""
+@functools.lru_cache(maxsize=4096)  # each title is drawn on many pages: wrap it once
+def _wrapped(title: str, width: int, max_lines: int) -> tuple:
     lines = textwrap.wrap(" ".join(title.split()), width=width, break_long_words=True) or [""]
     if len(lines) > max_lines:
         last = " ".join(lines[max_lines - 1:])
         lines = lines[: max_lines - 1] + [last[: width - 1].rstrip() + "…"]
-    return lines
+    return tuple(lines)
+
+
+def label_lines(title: str, width: int = WRAP, max_lines: int = MAX_LINES) -> list[str]:
+    """The title wrapped onto at most `max_lines` lines, the last shortened with '…'."""
+    return list(_wrapped(title, width, max_lines))
 
 
 def _box_size(lines: list[str]) -> tuple[float, float]:
