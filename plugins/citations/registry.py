@@ -91,6 +91,21 @@ def _refused_syntax(text: str):
     return None
 
 
+def compose(text: str, what: str = "the source registry"):
+    """(root node, None), or (None, (line, col, message)) when the YAML is refused (an alias or
+    a tag, before anything expands) or invalid."""
+    refused = _refused_syntax(text)
+    if refused:
+        line, col, message = refused
+        return None, (line, col, message.replace("the source registry", what))
+    try:
+        return yaml.compose(text, Loader=_LOADER), None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, (line, col, f"invalid YAML: {getattr(e, 'problem', None) or e}")
+
+
 def load(path: str, display: str | None = None) -> Registry:
     """Read and validate the registry at `path`; problems name it as `display`."""
     reg = Registry(display or path)
@@ -101,20 +116,13 @@ def load(path: str, display: str | None = None) -> Registry:
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        refused = _refused_syntax(text)
-        if refused:
-            problem(*refused)
-            reg.unreadable = True
-            return reg
-        root = yaml.compose(text, Loader=_LOADER)
     except FileNotFoundError:
         problem(1, 1, "source registry not found: expected a YAML list of CSL entries here")
         reg.unreadable = True
         return reg
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem(line, col, f"invalid YAML: {getattr(e, 'problem', None) or e}")
+    root, refused = compose(text)
+    if refused:
+        problem(*refused)
         reg.unreadable = True
         return reg
     if root is None:  # an empty file: every citation would be "unknown"; say why once

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from citations.registry import _LOADER, _plain, _refused_syntax
+from citations.registry import _plain, compose
 from problems import ERROR, WARNING, Problem, suggest
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -60,17 +60,9 @@ def load(path: str, display: str | None = None) -> Threads:
     except FileNotFoundError:
         return reg
     reg.present = True
-    refused = _refused_syntax(text)
+    root, refused = compose(text, "the threads file")
     if refused:
-        line, col, message = refused
-        problem(line, col, message.replace("source registry", "threads file"))
-        reg.unreadable = True
-        return reg
-    try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        problem(*((mark.line + 1, mark.column + 1) if mark else (1, 1)), f"invalid YAML: {getattr(e, 'problem', None) or e}")
+        problem(*refused)
         reg.unreadable = True
         return reg
     if not isinstance(root, yaml.MappingNode):
