@@ -148,19 +148,29 @@ class NearCopy:
     total: int  # content words of the sentence
 
 
-_common_cache: dict = {}
+_index_cache: dict = {}
+
+
+def _index(wording: dict[str, tuple[frozenset, int]]) -> tuple[frozenset, dict]:
+    """(common hashes, {bits: {hash: [sources]}}) for a set of fingerprints, made once per set
+    (a build, a lint run): the hashes in COMMON_IN or more sources are shared language, and the
+    inverted index lets a sentence find the sources that share its pairs without trying each."""
+    key = tuple(sorted((source, id(hashes)) for source, (hashes, _) in wording.items()))
+    if key not in _index_cache:
+        inverted: dict = {}
+        for source, (hashes, bits) in sorted(wording.items()):
+            table = inverted.setdefault(bits, {})
+            for h in hashes:
+                table.setdefault(h, []).append(source)
+        common = frozenset(h for table in inverted.values() for h, users in table.items() if len(users) >= COMMON_IN)
+        _index_cache.clear()  # one set of fingerprints at a time
+        _index_cache[key] = (common, inverted)
+    return _index_cache[key]
 
 
 def common_pairs(wording: dict[str, tuple[frozenset, int]]) -> frozenset:
     """Hashes in COMMON_IN or more of the sources (computed once per set of fingerprints)."""
-    key = tuple(sorted((source, id(hashes)) for source, (hashes, _) in wording.items()))
-    if key not in _common_cache:
-        from collections import Counter
-
-        counts = Counter(h for hashes, _ in wording.values() for h in hashes)
-        _common_cache.clear()  # one set of fingerprints at a time (a build, a lint run)
-        _common_cache[key] = frozenset(h for h, n in counts.items() if n >= COMMON_IN)
-    return _common_cache[key]
+    return _index(wording)[0]
 
 
 def judge(text: str, wording: dict[str, tuple[frozenset, int]], skip: list[tuple[int, int]] = ()) -> NearCopy | None:
@@ -174,15 +184,18 @@ def judge(text: str, wording: dict[str, tuple[frozenset, int]], skip: list[tuple
     # A quotation between two words breaks the chain: they are not neighbours in our prose.
     breaks = {i for i in range(len(words) - 1) if any(words[i].end <= a and b <= words[i + 1].start for a, b in skip)}
     pairs = [(i, j) for i, j in _pairs(words) if not any(k in breaks for k in range(i, j))]
-    by_bits: dict[int, dict[tuple[int, int], str]] = {}
-    common = common_pairs(wording)
+    common, inverted = _index(wording)
+    covered_by: dict[str, set] = {}
+    for bits, table in inverted.items():
+        for i, j in pairs:
+            h = pair_hash(words[i].stem, words[j].stem, bits)
+            if h in common:
+                continue
+            for source in table.get(h, ()):
+                covered_by.setdefault(source, set()).update((i, j))
     best = None
-    for source, (hashes, bits) in sorted(wording.items()):
-        hashed = by_bits.setdefault(bits, {p: pair_hash(words[p[0]].stem, words[p[1]].stem, bits) for p in pairs})
-        covered = set()
-        for (i, j), h in hashed.items():
-            if h in hashes and h not in common:
-                covered.update((i, j))
+    for source in sorted(covered_by):
+        covered = covered_by[source]
         if len(covered) >= NEAR_COPY_MIN_WORDS and len(covered) >= NEAR_COPY_SHARE * len(words):
             found = NearCopy(source, len(covered), len(words))
             if best is None or found.covered > best.covered:

@@ -3,7 +3,6 @@ content."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from .conftest import ROOT, run_tool
@@ -122,14 +121,12 @@ def test_a_broken_fingerprint_file_is_an_error(lint_site):
     ]
 
 
-def test_the_real_content_passes_with_warnings_at_most_and_quickly():
-    started = time.monotonic()
+def test_the_real_content_passes_with_warnings_at_most():
+    # How long it takes is measured by `make bench` (the checks row), not asserted here: a
+    # wall-clock limit in a test fails on a loaded machine and proves nothing on a fast one.
     result = run_tool("tools.lint", cwd=ROOT)
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stdout
     assert all(": [warning] " in line for line in result.lines), result.stdout
-    # `make check` is meant to take well under a second; allow for a loaded CI machine.
-    assert elapsed < 3, f"make check took {elapsed:.2f}s"
 
 
 def test_without_the_sanitize_plugin_the_lint_still_refuses_unsafe_html(tmp_path):
