@@ -12,6 +12,9 @@ we report medians and ratios to the baseline:
     removed (a cross-link becomes its text, a citation disappears). That is the
     build the project would have without its plugins; it makes no sources, timeline
     or search pages, so it is the honest floor, not an equal amount of work.
+(a') plain Pelican's own warm rebuild: the same command with its content cache on
+    (CACHE_CONTENT, LOAD_CONTENT_CACHE, a cache of its own), after one brief is edited:
+    the floor a rebuild from the command line is held to.
 (b) our full build, cold: `python -m tools.build` as `make html` runs it (checks,
     every plugin, search index, atomic publish), as the first build of a fresh
     clone: no cache to read (it writes one).
@@ -48,13 +51,14 @@ from . import corpus as corpus_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
-MODES = ("baseline", "cold", "warm", "server", "linkcheck")
+MODES = ("baseline", "baseline_warm", "cold", "warm", "server", "linkcheck")
 PHASES = {"checks": "checks (make check's rules)", "pelican": "Pelican with our plugins",
           "search_index": "search index (Pagefind)",
           "carry_over": "last search index, linked in",
           "background": "then search index, in the background"}
 LABELS = {
     "baseline": "(a) plain Pelican (baseline)",
+    "baseline_warm": "(a') plain Pelican, 1 edit, its cache",
     "cold": "(b) full build, cold",
     "warm": "(c) warm rebuild, 1 edit",
     "server": "(c') warm rebuild, build process",
@@ -157,7 +161,8 @@ class Site:
         self.settings = settings
         self.full = os.path.join(self.root, "site")
         self.base = os.path.join(self.root, "base")
-        self.out = {m: os.path.join(self.root, f"out-{m}") for m in ("baseline", "full", "server")}
+        self.out = {m: os.path.join(self.root, f"out-{m}") for m in ("baseline", "baseline_warm", "full", "server")}
+        self.baseline_cache = os.path.join(self.root, "cache-baseline")
         self.corpus: corpus_module.Corpus | None = None
 
     def generate(self) -> None:
@@ -170,6 +175,14 @@ class Site:
         return [PY, "-m", "pelican", os.path.join(self.base, "content"), "-s", self.settings,
                 "-o", self.out["baseline"], "-q",
                 "-e", "PLUGINS=[]", "CACHE_CONTENT=false", "LOAD_CONTENT_CACHE=false"]
+
+    def baseline_warm_cmd(self) -> list[str]:
+        """Plain Pelican with its own content cache (a file's HTML reused while the file is
+        unchanged): what a plain Pelican site's rebuild after one edit costs."""
+        return [PY, "-m", "pelican", os.path.join(self.base, "content"), "-s", self.settings,
+                "-o", self.out["baseline_warm"], "-q",
+                "-e", "PLUGINS=[]", "CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true",
+                f"CACHE_PATH={json.dumps(self.baseline_cache)}"]
 
     def build_cmd(self, output: str) -> list[str]:
         return [PY, "-m", "tools.build", "--settings", self.settings, "--timings",
@@ -186,10 +199,11 @@ class Site:
         for kind in ("build", "lint"):
             shutil.rmtree(os.path.join(parent, ".cache", f"{kind}-{name}"), ignore_errors=True)
 
-    def edit(self, rep: int) -> str:
-        """Change one sentence of one brief (a different brief each time)."""
+    def edit(self, rep: int, folder: str | None = None) -> str:
+        """Change one sentence of one brief (a different brief each time), in the full
+        corpus or, with `folder`, in the baseline's copy."""
         brief = self.corpus.briefs[(rep * 7919 + 13) % self.n]
-        path = os.path.join(self.full, "content", "briefs", f"{brief['slug']}.md")
+        path = os.path.join(folder or self.full, "content", "briefs", f"{brief['slug']}.md")
         with open(path, encoding="utf-8") as f:
             text = f.read()
         text = text.replace("## In short\n\n", f"## In short\n\nEdited in repetition {rep}. ", 1)
@@ -239,8 +253,10 @@ def check(sample: Sample, what: str) -> Sample:
 
 def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> dict:
     samples: dict[str, list[Sample]] = {m: [] for m in MODES}
-    for m in ("baseline", "full", "server"):
+    for m in ("baseline", "baseline_warm", "full", "server"):
         shutil.rmtree(site.out[m], ignore_errors=True)
+    shutil.rmtree(site.baseline_cache, ignore_errors=True)
+    check(measure(site.baseline_warm_cmd()), "baseline cache")  # untimed: fills plain Pelican's cache
     site.clear_caches(site.out["server"])
     server = Server(site)
     first = server.build()  # its own cold build: imports, cache, pages
@@ -249,6 +265,9 @@ def run_side_by_side(site: Site, repeats: int, with_linkcheck: bool = True) -> d
     for rep in range(repeats):
         shutil.rmtree(site.out["baseline"], ignore_errors=True)
         samples["baseline"].append(check(measure(site.baseline_cmd()), "baseline"))
+        site.edit(rep, site.base)
+        shutil.rmtree(site.out["baseline_warm"], ignore_errors=True)
+        samples["baseline_warm"].append(check(measure(site.baseline_warm_cmd()), "baseline warm"))
 
         # Cold: the first build of a fresh clone (no cache to read; it writes one).
         site.clear_caches(site.out["full"])
@@ -375,6 +394,10 @@ def table(n: int, repeats: int, modes: dict) -> str:
                 continue
             share = f"{seconds / base:.2f}" if base else "-"
             lines.append(f"{'    ' + PHASES.get(phase, phase):36s} {seconds:8.2f} {share:>7s}")
+    warm, plain_warm = modes.get("warm"), modes.get("baseline_warm")
+    if warm and plain_warm:
+        lines.append(f"(c) against (a'), each a rebuild after one edit with its own cache: "
+                     f"{warm['median_wall_s'] / plain_warm['median_wall_s']:.2f}x")
     return "\n".join(lines)
 
 

@@ -48,10 +48,11 @@ def test_make_bench_runs_every_mode_and_writes_sorted_json(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert out.read_text(encoding="utf-8") == json.dumps(data, indent=2, sort_keys=True) + "\n"
-    assert sorted(data["modes"]) == ["baseline", "cold", "linkcheck", "server", "warm"]
+    assert sorted(data["modes"]) == ["baseline", "baseline_warm", "cold", "linkcheck", "server", "warm"]
     assert data["modes"]["baseline"]["wall_vs_baseline"] == 1.0
     assert set(data["modes"]["cold"]["median_phases_s"]) >= {"checks", "pelican", "search_index"}
     assert "(a) plain Pelican (baseline)" in result.stdout and "(c) warm rebuild, 1 edit" in result.stdout
+    assert "(a') plain Pelican, 1 edit, its cache" in result.stdout and "(c) against (a')" in result.stdout
 
 
 def test_peak_memory_counts_the_children_too():
