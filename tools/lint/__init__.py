@@ -152,6 +152,7 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
             if "sanitize" not in settings["PLUGINS"]:
                 rules.check_html(doc)  # else the sanitize plugin's own problems came with the conversion
             rules.check_scaffold(doc)
+            rules.check_restated_summary(doc)
         if cache is not None:
             cache.put(keys[doc.source_file], doc.problems)
     if cache is not None:

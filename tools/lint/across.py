@@ -99,7 +99,6 @@ def check(docs: list) -> list[Problem]:
                 found = EVENT_ID_RE.search(m.group(2))
                 events.append(Event(doc.source_file, number, m.group(1), found.group(1) if found else None,
                                     _stems(m.group(2))))
-        problems += _restated_summary(doc.source_file, lines)
         in_front = True
         for number, line in enumerate(lines, 1):
             if in_front:
@@ -165,7 +164,8 @@ def _timeline(events: list[Event]) -> list[Problem]:
     return problems
 
 
-def _restated_summary(path: str, lines: list[str]) -> list[Problem]:
+def restated_summary(path: str, lines: list[str]) -> list[Problem]:
+    """A sentence of In short that restates the Summary (a per-file rule: rules.py runs it)."""
     summary = next((m.group(1) for m in map(FIELD_RE.match, lines[:30]) if m), "")
     wanted = _stems(summary)
     if len(wanted) < MIN_SUMMARY_WORDS:

@@ -301,6 +301,16 @@ def check_as_of(doc, today: datetime.date, max_age_days: int) -> None:
                     "nothing newer", "as-of", WARNING)
 
 
+def check_restated_summary(doc) -> None:
+    """In short must add to the Summary shown right above it. It reads only this file, so its
+    result is kept with the file's other problems (tools/lint/cache.py) and not redone."""
+    if doc.kind != "brief":
+        return
+    from .across import restated_summary
+
+    doc.problems += restated_summary(doc.source_file, doc.lines)
+
+
 def check_scaffold(doc) -> None:
     value, line = doc.header.get("summary", ("", 0))
     if SCAFFOLD_MARK in value:
