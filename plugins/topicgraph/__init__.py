@@ -95,13 +95,41 @@ def _days(iso: str) -> int:
         return 0
 
 
+class _LastBuild:
+    """The local graphs of the last build, by everything that goes into one. In the build
+    process `make devserver` keeps, an edit changes a few briefs' neighbours; the other graphs
+    are the same bytes, and drawing a thousand of them again is most of this plugin's time."""
+
+    def __init__(self):
+        self.previous: dict = {}
+        self.current: dict = {}
+
+    def next_build(self) -> None:
+        self.previous, self.current = self.current, {}
+
+    def get(self, key, make):
+        found = self.previous.get(key) if key in self.previous else self.current.get(key)
+        if found is None:
+            found = make()
+        self.current[key] = found
+        return found
+
+
+_last = _LastBuild()
+
+
 def local_graph(brief, items: list[dict], siteurl: str) -> str:
     def node(b):
         return Node(b.slug, b.title, f"{siteurl}/{b.url}", began(b))
 
-    layout = local_layout(node(brief), [node(i["brief"]) for i in items if i["earlier"]],
-                          [node(i["brief"]) for i in items if not i["earlier"]])
-    count = len(items)
+    center = node(brief)
+    earlier = tuple(node(i["brief"]) for i in items if i["earlier"])
+    later = tuple(node(i["brief"]) for i in items if not i["earlier"])
+    return _last.get((center, earlier, later), lambda: _draw_local(brief, center, earlier, later, len(items)))
+
+
+def _draw_local(brief, center: Node, earlier: tuple, later: tuple, count: int) -> str:
+    layout = local_layout(center, list(earlier), list(later))
     desc = (f"{brief.title} in the middle, with the {count} brief{'s' * (count != 1)} it links to or is linked from: "
             "earlier topics on the left, later ones on the right. The same briefs are listed after the picture.")
     return render(layout, f"Briefs linked with {brief.title}", desc, "local-graph", "local-graph-svg")
@@ -120,6 +148,7 @@ def draw(generators):
         context["topic_graph_relations"] = relations
     by_slug = {b.slug: b for b in briefs}
     incoming = incoming_links(briefs)
+    _last.next_build()
     for brief in briefs:
         items = neighbours(brief, by_slug, incoming)
         # Plain values, not the other briefs: a brief's page is rebuilt when what it shows
