@@ -15,6 +15,7 @@ brief can raise a warning in another), with plain text scans, no Markdown conver
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -53,6 +54,7 @@ def _plain(text: str) -> str:
     return MARKUP_RE.sub(lambda m: m.group(1) or " ", text)
 
 
+@functools.lru_cache(maxsize=65536)  # a build process sees the same timeline items every build
 def _stems(text: str) -> frozenset:
     return frozenset(w.stem for w in wording.content_words(_plain(text)))
 
