@@ -22,6 +22,7 @@ class FakeGitHub:
 
     def __init__(self):
         self.issues: dict[int, dict] = {}
+        self.labels: set[str] = set()
         self.comments: dict[int, list[str]] = {}
         self.calls: list[str] = []
 
@@ -36,7 +37,13 @@ class FakeGitHub:
             # A pull request with the label is listed by this endpoint too, and must be skipped.
             found.append({"number": 999, "pull_request": {}, "body": "", "labels": ["external-links"]})
             return Response(json.dumps(found), content_type="application/json")
+        if request.method == "POST" and path == "/labels":
+            if body["name"] in self.labels:
+                return Response('{"message": "Validation Failed"}', status=422, content_type="application/json")
+            self.labels.add(body["name"])
+            return Response("{}", status=201, content_type="application/json")
         if request.method == "POST" and path == "/issues":
+            assert set(body["labels"]) <= self.labels, "an issue's label must exist before it is used"
             number = len(self.issues) + 1
             self.issues[number] = {"number": number, "state": "open", **body}
             return Response(json.dumps(self.issues[number]), status=201, content_type="application/json")
@@ -78,7 +85,7 @@ def run(github, path, run_id="1"):
 def test_broken_links_open_one_issue_and_a_rerun_with_the_same_list_changes_nothing(github, tmp_path):
     first = run(github, report(tmp_path, "https://a.example/gone"))
     assert first.returncode == 1, first.stderr
-    assert list(github.issues) == [1]
+    assert list(github.issues) == [1] and github.labels == {"external-links"}
     issue = github.issues[1]
     assert issue["labels"] == ["external-links"]
     assert "https://a.example/gone returned 404" in issue["body"]
@@ -101,6 +108,12 @@ def test_a_changed_list_updates_the_same_issue_with_a_comment_of_what_changed(gi
     assert "1 new, 1 fixed" in comment
     assert "- new: `content/sources.yaml:10` https://b.example/moved" in comment
     assert "- fixed: `content/sources.yaml:10` https://a.example/gone" in comment
+
+
+def test_an_existing_label_is_used_as_it_is(github, tmp_path):
+    github.labels.add("external-links")  # made by hand, or by an earlier run
+    assert run(github, report(tmp_path, "https://a.example/gone")).returncode == 1
+    assert list(github.issues) == [1]
 
 
 def test_all_links_passing_closes_the_issue_and_warnings_are_not_failures(github, tmp_path):

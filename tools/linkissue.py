@@ -61,6 +61,17 @@ class GitHub:
             raise ApiError(f"{method} {path}: {e}") from None
         return json.loads(data) if data else None
 
+    def ensure_label(self) -> None:
+        """Create the label if the repository lacks it: an issue opened with a label that does
+        not exist may lose it, and the next run, which finds the issue by its label, would open
+        a second one."""
+        try:
+            self.call("POST", "/labels", {"name": LABEL, "color": "d73a4a",
+                                          "description": "Dead links found by the weekly external link check"})
+        except ApiError as e:
+            if "HTTP 422" not in str(e):  # 422: it exists already
+                raise
+
     def open_issue(self) -> dict | None:
         issues = self.call("GET", f"/issues?state=open&labels={LABEL}&per_page=100")
         # The issues endpoint lists pull requests too; the oldest open issue is the tracking one.
@@ -104,6 +115,7 @@ def track(github: GitHub, lines: list[str], run_url: str) -> str:
         return f"no broken links; closed #{issue['number']}"
     text = body(lines, run_url)
     if issue is None:
+        github.ensure_label()
         created = github.call("POST", "/issues", {"title": TITLE, "body": text, "labels": [LABEL]})
         return f"{len(lines)} broken; opened #{created['number']}"
     old = MARKER.search(issue.get("body") or "")
