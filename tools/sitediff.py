@@ -35,16 +35,18 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from citations.markdown_ext import parse_items  # noqa: E402
+from citations.registry import load as load_registry  # noqa: E402
 LINT_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): \[(?P<level>error|warning)\] "
                        r"(?P<message>.*) \((?P<rule>[\w-]+)\)$")
-# As the citations plugin reads them (plugins/citations/markdown_ext.py), without its
+# The citations plugin's pattern (plugins/citations/markdown_ext.py) without its
 # source-position marks: `[@a; @b, para. 3]`, but not the Markdown link `[@name](url)`.
 CITATION = re.compile(r"\[(@[^\[\]\n]*)\](?!\()")
-CITED_KEY = re.compile(r"^\s*@([A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*\w)?)")
 HEAVIEST = 10
 LISTED = 25  # at most this many rows per list: a summary, not a dump
 
@@ -83,12 +85,9 @@ def build(root: Path, output: Path) -> None:
 
 
 def read_sources(root: Path) -> dict:
-    path = root / "content" / "sources.yaml"
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    except (OSError, yaml.YAMLError):
-        return {}
-    return {str(e["id"]): e for e in entries if isinstance(e, dict) and "id" in e}
+    """id -> entry, read as the build reads the registry: a pull request's YAML aliases or tags
+    are refused, never expanded (an unreadable registry reads as empty)."""
+    return load_registry(str(root / "content" / "sources.yaml")).sources
 
 
 def read_citations(root: Path) -> dict:
@@ -97,10 +96,9 @@ def read_citations(root: Path) -> dict:
     for path in sorted((root / "content" / "briefs").glob("*.md")):
         keys = collections.Counter()
         for body in CITATION.findall(path.read_text(encoding="utf-8")):
-            for item in body.split(";"):
-                m = CITED_KEY.match(item)
-                if m:
-                    keys[m.group(1)] += 1
+            for key, _, _ in parse_items(body):
+                if key:
+                    keys[key] += 1
         cited[path.stem] = keys
     return cited
 

@@ -47,6 +47,16 @@ def table_of_contents(content: str) -> list[dict]:
     ]
 
 
+def page_siteurl(settings, save_as: str) -> str:
+    """SITEURL as the writer gives it to the page saved at `save_as`: what links drawn into
+    a page by a plugin (timeline rows, topic graphs) must start with."""
+    from pelican.utils import get_relative_path, path_to_url
+
+    if settings.get("RELATIVE_URLS"):
+        return path_to_url(get_relative_path(save_as))
+    return settings.get("SITEURL", "")
+
+
 PELICAN_STATUSES = ("published", "draft", "hidden", "skip")
 
 

@@ -31,3 +31,10 @@ def _from_text(text: str) -> str:
     except ValueError:
         return text
     return text
+
+
+def began_on(doc) -> str:
+    """The ISO day a brief's topic began (`began`, kept by plugins/history, else `date`): what
+    orders briefs in time on the thread pages and in the topic graphs."""
+    day = getattr(doc, "began", None) or getattr(doc, "date", None)
+    return day.date().isoformat() if isinstance(day, datetime.datetime) else str(day or "")

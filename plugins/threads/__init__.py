@@ -20,10 +20,10 @@ Settings: `THREADS_FILE` (default `<PATH>/threads.yaml`), `THREAD_SAVE_AS` (defa
 
 from __future__ import annotations
 
-import datetime
 import os
 
 from briefs import all_documents
+from briefs.dates import began_on
 from briefs.frontmatter import CHANGED_RE
 from problems import report
 
@@ -47,9 +47,7 @@ def thread_url(settings, thread) -> str:
 
 def story_order(brief):
     """Within a thread: the day the topic began, then title."""
-    began = getattr(brief, "began", None) or getattr(brief, "date", None)
-    day = began.date().isoformat() if isinstance(began, datetime.datetime) else str(began or "")
-    return day, brief.title, brief.slug
+    return began_on(brief), brief.title, brief.slug
 
 
 def changed_note(brief) -> tuple[str, str] | None:

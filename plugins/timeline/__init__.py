@@ -21,11 +21,11 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article
 
-from briefs import all_documents
+from briefs import all_documents, page_siteurl
 from problems import report
 
 from .events import parse
-from .page import TimelineGenerator, page_siteurl
+from .page import TimelineGenerator
 
 
 def _reader(path):

@@ -18,7 +18,8 @@ import re
 
 from markupsafe import Markup
 from pelican.generators import Generator
-from pelican.utils import get_relative_path, path_to_url
+
+from briefs import page_siteurl
 
 CITE_RE = re.compile(r'<a class="cite-ref"(?P<attrs>[^>]*)>')
 HREF_RE = re.compile(r'\shref="#(source-[^"]*)"')
@@ -26,13 +27,6 @@ ID_RE = re.compile(r'\sid="[^"]*"')
 DATA_SRC_RE = re.compile(r'\sdata-src="[^"]*"')
 
 DEFAULT_SAVE_AS = "timeline/index.html"
-
-
-def page_siteurl(settings, save_as: str) -> str:
-    """SITEURL as the writer gives it to the page saved at `save_as`."""
-    if settings.get("RELATIVE_URLS"):
-        return path_to_url(get_relative_path(save_as))
-    return settings.get("SITEURL", "")
 
 
 def for_page(event_html: str, brief, siteurl: str) -> str:

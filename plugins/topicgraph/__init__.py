@@ -15,29 +15,18 @@ they are drawn on: relative with RELATIVE_URLS, SITEURL-absolute otherwise.
 
 from __future__ import annotations
 
-import datetime
-
 from markupsafe import Markup
 from pelican import signals
 from pelican.generators import ArticlesGenerator
-from pelican.utils import get_relative_path, path_to_url
 
-from .layout import Node, local_layout, strongest_relations, threads_layout, weights
+from briefs import page_siteurl
+from briefs.dates import began_on as began
+
+from .layout import Node, day_number, local_layout, strongest_relations, threads_layout, weights
 from .svg import render
 
 HOME_TITLE = "How the threads of the story connect"
 LOCAL_GRAPH_MAX = 8
-
-
-def page_siteurl(settings, save_as: str) -> str:
-    if settings.get("RELATIVE_URLS"):
-        return path_to_url(get_relative_path(save_as))
-    return settings.get("SITEURL", "")
-
-
-def began(brief) -> str:
-    day = getattr(brief, "began", None) or getattr(brief, "date", None)
-    return day.date().isoformat() if isinstance(day, datetime.datetime) else str(day or "")
 
 
 def home_graph(groups: list, briefs: list, siteurl: str):
@@ -79,20 +68,13 @@ def neighbours(brief, by_slug: dict, incoming: dict, limit: int = LOCAL_GRAPH_MA
         if slug in by_slug and slug != brief.slug:
             found.setdefault(slug, [0, 0])[1] = count
     me = began(brief)
-    ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(_days(began(by_slug[s])) - _days(me)), s))[:limit]
+    ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(day_number(began(by_slug[s])) - day_number(me)), s))[:limit]
     items = [{"brief": by_slug[s], "links_to": bool(found[s][0]), "linked_from": bool(found[s][1]),
               "earlier": began(by_slug[s]) < me,
               "when": "earlier" if began(by_slug[s]) < me else "later" if began(by_slug[s]) > me else "same"}
              for s in ranked]
     items.sort(key=lambda i: (began(i["brief"]), i["brief"].title))
     return items
-
-
-def _days(iso: str) -> int:
-    try:
-        return datetime.date.fromisoformat(iso[:10]).toordinal()
-    except ValueError:
-        return 0
 
 
 class _LastBuild:

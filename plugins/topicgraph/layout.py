@@ -117,6 +117,14 @@ def _box_size(lines: list[str]) -> tuple[float, float]:
 
 # --- which relations to draw ----------------------------------------------------------------
 
+def day_number(iso: str) -> int:
+    """An ISO day as a number, to measure how far apart two topics began (0 if not a day)."""
+    try:
+        return datetime.date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
 def weights(link_counts: dict) -> dict:
     """{(a, b): strength}, a < b: the links from a to b plus those from b to a."""
     strength = {}
@@ -135,10 +143,7 @@ def strongest_relations(thread_of: dict, column_of: dict, link_counts: dict, beg
     began = began or {}
 
     def day(slug: str) -> int:
-        try:
-            return datetime.date.fromisoformat(began.get(slug, "")[:10]).toordinal()
-        except ValueError:
-            return 0
+        return day_number(began.get(slug, ""))
 
     partners: dict = {}  # slug -> [(other, strength)], built once: linear in the links
     for (a, b), value in weights(link_counts).items():
