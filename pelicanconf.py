@@ -45,10 +45,15 @@ PAGE_SAVE_AS = "{slug}/index.html"
 DIRECT_TEMPLATES = ["index", "search", "404"]
 SEARCH_SAVE_AS = "search/index.html"
 # The search index is built in parts of at most this much HTML (tools/search_index.py):
-# Pagefind holds the whole index of one run in memory: 1 to 1.5 GB for 64 MB. A site under it
-# (about 1,500 briefs) has one index; a larger one is searched across its parts, and a
-# part without the word searched for then offers near matches too. 0: always one index.
+# The search index (tools/search_index.py). Pagefind holds the whole index of one run in
+# memory, 1 to 1.5 GB for 64 MB of pages, and re-reads every page each run. So a site of at
+# least 2 x SEARCH_INDEX_PART_PAGES indexed pages (this site has about 25) is indexed in
+# parts of about that many pages (more on a site past 16 parts), none over
+# SEARCH_INDEX_PART_MB, and a rebuild indexes again only the parts whose pages changed. The
+# search page merges the parts, and a part without the word searched for then offers near
+# matches too. 0 and 0: always one index.
 SEARCH_INDEX_PART_MB = 64
+SEARCH_INDEX_PART_PAGES = 100
 # A brief site has no use for Pelican's blog archives.
 for _kind in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
               "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE"):

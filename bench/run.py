@@ -194,9 +194,10 @@ class Site:
 
     def clear_caches(self, output: str) -> None:
         """What a build of `output` keeps between runs (tools/build.py): the content
-        cache and reused pages, and the lint's per-file results. A cold build has neither."""
+        cache and reused pages, the lint's per-file results and the search index's parts. A cold
+        build has none of them."""
         parent, name = os.path.split(output)
-        for kind in ("build", "lint"):
+        for kind in ("build", "lint", "search"):
             shutil.rmtree(os.path.join(parent, ".cache", f"{kind}-{name}"), ignore_errors=True)
 
     def edit(self, rep: int, folder: str | None = None) -> str:

@@ -2,6 +2,7 @@
 that the same input gives byte-identical output, index included."""
 
 import json
+import shutil
 
 from tools import search_index
 
@@ -134,3 +135,52 @@ def test_a_small_site_is_one_part(build_site):
     result = build_site(FILES)
     assert result.returncode == 0, result.stderr
     assert json.loads((result.output / "pagefind" / "parts.json").read_text(encoding="utf-8")) == []
+
+
+def words_site(folder, count):
+    """`count` indexed pages, each with a word of its own."""
+    for i in range(count):
+        page = folder / f"p{i:04d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!DOCTYPE html><html lang="en"><head><title>Page {i}</title></head><body>'
+                        f"<main data-pagefind-body><h1>Page {i}</h1><p>Word{i:04d} and others.</p></main>"
+                        "</body></html>", encoding="utf-8")
+    return folder
+
+
+def test_cuts_between_parts_depend_on_the_paths_so_an_edit_or_a_new_page_moves_no_other_part(tmp_path):
+    site = words_site(tmp_path / "site", 120)
+    pages = search_index.indexed_pages(site)
+    parts = search_index.split(pages, search_index.PART_BYTES, part_pages=10)
+    assert 6 <= len(parts) <= 20 and sorted(p for part in parts for p in part) == [p for p, *_ in pages]
+    assert min(len(part) for part in parts[:-1]) >= 5  # at least half the average, but the last
+    edited = [(path, size + 100 if path == "p0050/index.html" else size, d) for path, size, d in pages]
+    assert search_index.split(edited, search_index.PART_BYTES, part_pages=10) == parts
+    added = sorted(pages + [("p0050a/index.html", 300, b"")])
+    moved = [part for part in search_index.split(added, search_index.PART_BYTES, part_pages=10) if part not in parts]
+    assert "p0050a/index.html" in moved[0] and len(moved) <= 2
+    # A site of fewer than twice the average is one part; the byte limit still cuts.
+    assert len(search_index.split(pages[:19], search_index.PART_BYTES, part_pages=10)) == 1
+    assert search_index.cut_every(1000, 100) == 100 and search_index.cut_every(10_000, 100) == 1024
+
+
+def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monkeypatch):
+    site, cache = words_site(tmp_path / "site", 60), tmp_path / "cache"
+    search_index.build_index(str(site), part_pages=10, cache=str(cache))
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert len(parts) >= 3
+    page = site / "p0042" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("and others", "and a zeppelin"), encoding="utf-8")
+    runs = []
+    real = search_index._pagefind
+    monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
+    shutil.rmtree(site / "pagefind")
+    search_index.build_index(str(site), part_pages=10, cache=str(cache))
+    assert len(runs) == 1
+    assert len(list(cache.iterdir())) == len(parts) + 1  # the old part's index is forgotten
+    # The same bytes as an index made from nothing.
+    fresh = words_site(tmp_path / "fresh", 60)
+    (fresh / "p0042" / "index.html").write_bytes(page.read_bytes())
+    search_index.build_index(str(fresh), part_pages=10)
+    assert snapshot(fresh / "pagefind") == snapshot(site / "pagefind")
+    assert not list(fresh.glob(".search-*"))  # no cache given: its scratch folder is gone

@@ -195,6 +195,12 @@ def lint_cache(output: str) -> str:
     return os.path.join(parent, ".cache", f"lint-{name}")
 
 
+def search_cache(output: str) -> str:
+    """The search index's parts (tools/search_index.py), beside the build's cache."""
+    parent, name = atomic.split(output)
+    return os.path.join(parent, ".cache", f"search-{name}")
+
+
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
           use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = (),
           counter: ErrorCounter | None = None) -> list[Problem] | None:
@@ -286,7 +292,8 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
         if search is not None:
             search.stop()
             overrides["SPEED_MEMORY"] = True  # what each file converted to stays in this process
-        index_step = search.carry_over if search is not None else search_index.step(args.settings)
+        index_step = search.carry_over if search is not None else search_index.step(
+            args.settings, cache=None if args.no_cache else search_cache(args.output))
         post_steps = (lambda _: _raise_logged(counter), index_step)
         # The checks of `make check`, so a build never publishes what they reject: the
         # lint's own rules here, on the Markdown; the rest the plugins run while
@@ -348,7 +355,7 @@ def stay(args, counter: ErrorCounter) -> int:
 
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # what else prints to stdout (Pelican's summary) cannot break the protocol
-    search = BackgroundSearch(args.output, search_index.step(args.settings).keywords["part_bytes"])
+    search = BackgroundSearch(args.output, search_index.step(args.settings, cache=search_cache(args.output)))
     captured = CapturedLog()
     logging.getLogger().addHandler(captured)
     try:
@@ -399,10 +406,10 @@ class BackgroundSearch:
     Pagefind (5 s at 1,000 briefs); its search results may be one save behind for
     those seconds."""
 
-    def __init__(self, output: str, part_bytes: int):
+    def __init__(self, output: str, index):
         import threading
 
-        self.output, self.part_bytes = os.path.abspath(output), part_bytes
+        self.output, self.index = os.path.abspath(output), index
         self.cancel = threading.Event()
         self.thread = None
         self.failure = ""
@@ -434,7 +441,7 @@ class BackgroundSearch:
         target = os.path.join(self.output, "pagefind")
         bundle = atomic.staging_dir(target)  # inside output/: the swap is a rename
         try:
-            search_index.build_index(self.output, self.part_bytes, bundle=bundle, cancel=cancel)
+            self.index(self.output, bundle=bundle, cancel=cancel)
             with atomic.locked(self.output):
                 if not cancel.is_set():
                     atomic.publish(bundle, target)

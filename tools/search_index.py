@@ -12,14 +12,22 @@ file's entries, names it after its own content, and updates the two files that r
 to it (the language's `.pf_meta` and `pagefind-entry.json`). Everything else Pagefind
 writes is already stable.
 
-In parts, for large sites: Pagefind holds the whole index in memory while it builds
-it, about 0.5 GB per 1,000 briefs (measured: 1.0 GB for 2,000, 4.7 GB for 10,000).
-So the indexed pages (those with `data-pagefind-body`), in path order, are cut into
-parts of at most PART_BYTES of HTML, and Pagefind indexes each part on its own, one
-after the other, through a mirror folder of hard links: the first part into
-`pagefind/`, the others into `pagefind/part-2/`, `part-3/`... `pagefind/parts.json`
-lists those, and the search page merges them in the browser (Pagefind's
-`mergeIndex`, static/search.js). A site under PART_BYTES (about 1,500 briefs) is
+In parts, for large sites, for two reasons:
+- Memory: Pagefind holds the whole index of one run in memory, about 0.5 GB per 1,000
+  briefs (measured: 1.0 GB for 2,000, 4.7 GB for 10,000), so no part holds more than
+  `part_bytes` of HTML.
+- Speed: Pagefind has no incremental mode; it re-reads every page each run (3.3 s for
+  1,000 briefs). A site of at least two parts' worth of pages (`part_pages`) is cut into
+  parts of about that many pages, where each cut is picked by a hash of a page's path,
+  not by counting: an edit, a new or a removed page changes its own part and no other.
+  Each part's index is kept in `cache` under a digest of its pages' paths and bytes, so a
+  rebuild after one edit re-runs Pagefind on one part, and a part's index is the same
+  bytes whether it was made now or taken from the cache.
+The indexed pages (those with `data-pagefind-body`), in path order, are cut into
+consecutive parts; each part is indexed on its own through a mirror folder of hard links,
+two at a time where the memory allows. The first part goes to `pagefind/`, the others to
+`pagefind/part-2/`, `part-3/`... `pagefind/parts.json` lists those, and the search page
+merges them in the browser (Pagefind's `mergeIndex`, static/search.js). A small site is
 one part, as Pagefind alone would index it.
 
     python -m tools.search_index output/
@@ -27,6 +35,7 @@ one part, as Pagefind alone would index it.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import json
@@ -59,37 +68,61 @@ UI_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "page
             "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-def step(settings_file: str):
-    """`build_index` with the part size of the settings' SEARCH_INDEX_PART_MB, for tools.build."""
+def step(settings_file: str, cache: str | None = None):
+    """`build_index` with the part sizes of the settings (SEARCH_INDEX_PART_MB,
+    SEARCH_INDEX_PART_PAGES) and the parts' `cache`, for tools.build."""
     import functools
     import runpy
 
-    megabytes = runpy.run_path(os.path.abspath(settings_file)).get("SEARCH_INDEX_PART_MB", PART_BYTES >> 20)
-    return functools.partial(build_index, part_bytes=int(megabytes * 1024 * 1024) or sys.maxsize)
+    settings = runpy.run_path(os.path.abspath(settings_file))
+    megabytes = settings.get("SEARCH_INDEX_PART_MB", PART_BYTES >> 20)
+    return functools.partial(build_index, part_bytes=int(megabytes * 1024 * 1024) or sys.maxsize,
+                             part_pages=int(settings.get("SEARCH_INDEX_PART_PAGES", PART_PAGES)), cache=cache)
 
 
 class Cancelled(SearchIndexError):
     pass
 
 
+PART_PAGES = 100  # pages a part holds on average, on a site of at least twice as many
+MOST_PARTS = 16  # a bigger site gets bigger parts: each part is one more index the search page loads
+
+
 def build_index(site: str, part_bytes: int = PART_BYTES, bundle: str | None = None,
-                cancel: threading.Event | None = None) -> None:
+                cancel: threading.Event | None = None, part_pages: int = 0, cache: str | None = None) -> None:
     """Index `site` into `bundle` (default `site/pagefind/`); raises SearchIndexError on
-    failure, Cancelled (Pagefind stopped) as soon as `cancel` is set."""
+    failure, Cancelled (Pagefind stopped) as soon as `cancel` is set. With a `cache`
+    folder, parts whose pages are unchanged since a build that used it are not indexed
+    again."""
     site_path = Path(site)
-    parts = split(indexed_pages(site_path), part_bytes)
+    pages = indexed_pages(site_path)
+    parts = split(pages, part_bytes, part_pages)
     bundle = Path(bundle) if bundle else site_path / "pagefind"
-    if len(parts) <= 1:
-        _pagefind(site_path, bundle, cancel)
-    else:
-        for number, pages in enumerate(parts, start=1):
-            _index_part(site_path, pages, bundle if number == 1 else bundle / f"part-{number}", cancel)
+    sizes = {path: size for path, size, _ in pages}
+    digests = {path: digest for path, _, digest in pages}
+    keys = [part_key(part, digests) for part in parts]
+    with _cache_folder(cache, bundle) as store:
+        todo = [(part, key) for part, key in zip(parts, keys) if not (store / key).is_dir()]
+        _index_parts(site_path, todo, store, whole_site=len(parts) == 1, cancel=cancel,
+                     workers=_workers(todo, sizes, part_bytes))
+        for number, key in enumerate(keys, start=1):
+            target = bundle if number == 1 else bundle / f"part-{number}"
+            try:
+                _link_tree(store / key, target, skip=() if number == 1 else UI_FILES)
+            except OSError:  # another build of this output pruned it meanwhile: index it again
+                shutil.rmtree(target, ignore_errors=True)
+                _index_parts(site_path, [(parts[number - 1], key)], store, whole_site=len(parts) == 1,
+                             cancel=cancel, workers=1)
+                _link_tree(store / key, target, skip=() if number == 1 else UI_FILES)
+        if cache is not None:
+            _prune(store, set(keys))
     names = [f"part-{number}/" for number in range(2, len(parts) + 1)]
     (bundle / PARTS_FILE).write_text(json.dumps(names) + "\n", encoding="utf-8")
 
 
-def indexed_pages(site: Path) -> list[tuple[str, int]]:
-    """(path relative to `site`, size) of every page Pagefind would index, in path order."""
+def indexed_pages(site: Path) -> list[tuple[str, int, bytes]]:
+    """(path relative to `site`, size, digest of its bytes) of every page Pagefind would
+    index, in path order."""
     found = []
     for folder, dirs, files in os.walk(site):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (folder == str(site) and d == "pagefind"))
@@ -99,27 +132,151 @@ def indexed_pages(site: Path) -> list[tuple[str, int]]:
                 with open(path, "rb") as f:
                     data = f.read()
                 if MARK in data:
-                    found.append((os.path.relpath(path, site), len(data)))
+                    found.append((os.path.relpath(path, site), len(data), hashlib.blake2b(data).digest()))
     return sorted(found)
 
 
-def split(pages: list[tuple[str, int]], part_bytes: int) -> list[list[str]]:
-    """Consecutive runs of `pages` of at most `part_bytes` each (a bigger page alone)."""
+def split(pages: list[tuple], part_bytes: int, part_pages: int = 0) -> list[list[str]]:
+    """Consecutive runs of `pages` ((path, size, ...) in path order). With cuts
+    (`cut_every`), a page ends its part when the part holds at least half the average and
+    the page's path hashes to a cut: the cuts depend on the paths, not on what the pages
+    hold, so an edit changes one part. Any part also ends before the page that would take
+    it over `part_bytes` (a bigger page alone)."""
+    every = cut_every(len(pages), part_pages)
     parts, current, size = [], [], 0
-    for path, length in pages:
+    for path, length, *_ in pages:
         if current and size + length > part_bytes:
             parts.append(current)
             current, size = [], 0
         current.append(path)
         size += length
+        if every and len(current) >= every // 2 and _is_cut(path, every // 2):
+            parts.append(current)
+            current, size = [], 0
     return parts + [current] if current else parts
+
+
+def _is_cut(path: str, one_in: int) -> bool:
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big") % one_in == 0
+
+
+def cut_every(count: int, part_pages: int) -> int:
+    """How many pages a part holds on average: 0 (no cuts but for size) for a site of
+    fewer than 2 × `part_pages` pages; else `part_pages`, or a power of two that keeps the
+    parts to about MOST_PARTS. It changes only when the site doubles in size."""
+    if part_pages <= 1 or count < 2 * part_pages:
+        return 0
+    return max(part_pages, 1 << max(0, (count // MOST_PARTS - 1)).bit_length())
+
+
+def part_key(part: list[str], digests: dict[str, bytes]) -> str:
+    """A part's index depends on its pages (paths and bytes), Pagefind and this module."""
+    h = hashlib.sha256(_SALT)
+    for path in part:
+        h.update(path.encode("utf-8") + b"\0" + digests[path])
+    return h.hexdigest()
+
+
+def _salt() -> bytes:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        pagefind = version("pagefind-bin")
+    except PackageNotFoundError:
+        pagefind = "unknown"
+    return hashlib.sha256(pagefind.encode() + b"\0" + Path(__file__).read_bytes()).digest()
+
+
+_SALT = _salt()
+
+
+class _cache_folder:
+    """The parts' cache: `cache` if given (kept), else a folder beside the bundle (removed)."""
+
+    def __init__(self, cache: str | None, bundle: Path):
+        self.cache, self.bundle, self.temporary = cache, bundle, None
+
+    def __enter__(self) -> Path:
+        if self.cache is not None:
+            os.makedirs(self.cache, exist_ok=True)
+            return Path(self.cache)
+        self.bundle.parent.mkdir(parents=True, exist_ok=True)
+        self.temporary = Path(tempfile.mkdtemp(prefix=".search-parts-", dir=self.bundle.parent))
+        return self.temporary
+
+    def __exit__(self, *exc) -> None:
+        if self.temporary is not None:
+            shutil.rmtree(self.temporary, ignore_errors=True)
+
+
+def _workers(todo: list, sizes: dict[str, int], part_bytes: int) -> int:
+    """Parts indexed at once: one per core, at most two, and only as many as fit in
+    `part_bytes` together, so the memory bound of one Pagefind run holds for all of them."""
+    if len(todo) < 2:
+        return 1
+    largest = max(sum(sizes[path] for path in pages) for pages, _ in todo)
+    return max(1, min(os.cpu_count() or 1, 2, part_bytes // max(1, largest)))
+
+
+def _index_parts(site: Path, todo: list, store: Path, whole_site: bool, cancel, workers: int) -> None:
+    """Index each (pages, key) of `todo` into `store/key` (written aside, then renamed in)."""
+    def one(part_key_pair):
+        pages, key = part_key_pair
+        aside = Path(tempfile.mkdtemp(prefix=".part-", dir=store))
+        try:
+            if whole_site:
+                _pagefind(site, aside / "bundle", cancel)
+            else:
+                _index_part(site, pages, aside / "bundle", cancel)
+            try:
+                os.rename(aside / "bundle", store / key)
+            except OSError:  # another build of this output put it there first: the same bytes
+                pass
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
+
+    if workers <= 1:
+        for item in todo:
+            one(item)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(one, item) for item in todo]:
+            future.result()
+
+
+def _link_tree(source: Path, target: Path, skip=()) -> None:
+    """`target` as a copy of `source` made of hard links (a copy where links are refused)."""
+    if not source.is_dir():
+        raise FileNotFoundError(source)
+    for folder, dirs, files in os.walk(source):
+        dirs.sort()
+        relative = os.path.relpath(folder, source)
+        out = target if relative == "." else target / relative
+        out.mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            if relative == "." and name in skip:
+                continue
+            try:
+                os.link(os.path.join(folder, name), out / name)
+            except OSError as e:
+                if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):  # copy instead
+                    raise
+                shutil.copyfile(os.path.join(folder, name), out / name)
+
+
+def _prune(store: Path, keep: set[str]) -> None:
+    """Forget the parts no page of this build is in."""
+    for entry in os.scandir(store):
+        if not entry.name.startswith(".") and entry.name not in keep:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _index_part(site: Path, pages: list[str], bundle: Path, cancel: threading.Event | None) -> None:
     """Index `pages` only, through a mirror of `site` holding just them (hard links,
     so the URLs Pagefind records are the same); write the bundle to `bundle`. The
-    mirror is made beside the bundle: inside the staged site, which is discarded
-    whole if the build dies."""
+    mirror is made beside the bundle, and removed."""
     mirror = Path(tempfile.mkdtemp(prefix=".search-part-", dir=bundle.parent))
     try:
         for rel in pages:
@@ -132,9 +289,6 @@ def _index_part(site: Path, pages: list[str], bundle: Path, cancel: threading.Ev
         _pagefind(mirror, bundle, cancel)
     finally:
         shutil.rmtree(mirror, ignore_errors=True)
-    if bundle.name.startswith("part-"):
-        for name in UI_FILES:  # the search page loads the UI from the first part only
-            (bundle / name).unlink(missing_ok=True)
 
 
 def _pagefind(site: Path, bundle: Path, cancel: threading.Event | None = None) -> None:
