@@ -165,3 +165,24 @@ def test_each_brief_shows_its_neighbours_as_a_picture_and_in_words(real_site):
         assert in_picture == in_words and 1 <= len(in_words) <= 8
         _, lines = svg_geometry(svg)
         assert crossings(lines) == 0
+
+
+def test_the_home_graph_is_drawn_again_when_a_title_changes_and_only_then():
+    # A build process keeps the last picture while its inputs are unchanged (most edits
+    # change a sentence, not a title or a link); any change to what it shows redraws it.
+    from types import SimpleNamespace
+
+    from topicgraph import home_graph
+
+    def site(title_of_b):
+        briefs = [SimpleNamespace(slug="a", title="Alpha", url="briefs/a/", began="2025-01-01", link_counts={"b": 1}),
+                  SimpleNamespace(slug="b", title=title_of_b, url="briefs/b/", began="2025-02-01", link_counts={})]
+        groups = [{"thread": SimpleNamespace(id="one", title="One"), "url": "threads/one/", "briefs": briefs[:1]},
+                  {"thread": SimpleNamespace(id="two", title="Two"), "url": "threads/two/", "briefs": briefs[1:]}]
+        return groups, briefs
+
+    first, relations, _ = home_graph(*site("Beta"), "")
+    again, _, _ = home_graph(*site("Beta"), "")
+    renamed, _, _ = home_graph(*site("Gamma"), "")
+    assert again == first and [r["links"] for r in relations] == [1]
+    assert "Gamma" in renamed and "Beta" not in renamed

@@ -7,6 +7,7 @@ into a date and `2025-4-18` into a string, hiding the typo)."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -91,9 +92,10 @@ def _refused_syntax(text: str):
     return None
 
 
+@functools.lru_cache(maxsize=8)  # a build reads a file twice (the lint, the plugin), a build process each build
 def compose(text: str, what: str = "the source registry"):
     """(root node, None), or (None, (line, col, message)) when the YAML is refused (an alias or
-    a tag, before anything expands) or invalid."""
+    a tag, before anything expands) or invalid. The nodes are shared: read them, never change them."""
     refused = _refused_syntax(text)
     if refused:
         line, col, message = refused

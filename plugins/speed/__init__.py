@@ -5,6 +5,8 @@
 - URLs: Pelican computes a document's `url` from the settings on every access (each
   `{filename}` link, each "Linked from" entry a template lists). Once every document
   is read they cannot change, so each is computed once (`freeze_urls`).
+- Slugs: Pelican makes a new category object for each document that names the
+  category, and slugifies its name again for each (`remember_slugs`).
 - Pages (writer.py): a brief or page whose template inputs are unchanged since the last
   build is not rendered again; its last HTML is reused.
 - Content cache: Pelican's cache is keyed by file only, not by the code and settings
@@ -126,6 +128,27 @@ def freeze_urls(generators) -> None:
             doc.override_url = doc.url
 
 
+def remember_slugs() -> None:
+    """`slugify` is a pure function of its arguments: remember its results."""
+    import functools
+
+    from pelican import urlwrappers
+
+    if getattr(urlwrappers.slugify, "remembered", False):
+        return
+    original = urlwrappers.slugify
+
+    @functools.lru_cache(maxsize=4096)
+    def remembered(value, regex_subs, preserve_case, use_unicode):
+        return original(value, regex_subs=regex_subs, preserve_case=preserve_case, use_unicode=use_unicode)
+
+    def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
+        return remembered(str(value), tuple(map(tuple, regex_subs)), preserve_case, use_unicode)
+
+    slugify.remembered = True
+    urlwrappers.slugify = slugify
+
+
 def get_writer(_pelican):
     return ReusingWriter
 
@@ -141,6 +164,7 @@ def commit(_pelican) -> None:
 def register():
     from pelican import signals
 
+    remember_slugs()
     signals.initialized.connect(fingerprint_cache)
     signals.readers_init.connect(install_reader)
     signals.article_generator_init.connect(note_files)

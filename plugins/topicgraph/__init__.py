@@ -36,17 +36,23 @@ def home_graph(groups: list, briefs: list, siteurl: str):
     thread_of = {b.slug: g["thread"].id for g in groups for b in g["briefs"]}
     column_of = {b.slug: c for c, g in enumerate(groups) for b in g["briefs"]}
     counts = {b.slug: getattr(b, "link_counts", {}) for b in briefs if b.slug in thread_of}
-    pairs = strongest_relations(thread_of, column_of, counts, {b.slug: began(b) for b in briefs})
-    layout = threads_layout(columns, pairs)
-    by_slug = {b.slug: b for b in briefs}
     strength = weights(counts)
+    pairs = strongest_relations(thread_of, column_of, counts, {b.slug: began(b) for b in briefs}, strength)
+    key = (tuple((title, href, tuple(nodes)) for title, href, nodes in columns), tuple(pairs))
+    if _home.get("key") != key:  # in a build process, most edits leave the picture as it was
+        layout = threads_layout(columns, pairs)
+        count = len(layout.boxes)
+        desc = (f"{len(columns)} threads in story order, {count} brief{'s' * (count != 1)}, each a link to the brief; "
+                f"{len(pairs)} line{'s' * (len(pairs) != 1)} join briefs of different threads that link to each "
+                "other most. The same relations are listed after the picture.")
+        _home.update(key=key, layout=layout, svg=render(layout, HOME_TITLE, desc, "topic-graph"))
+    by_slug = {b.slug: b for b in briefs}
     relations = [{"a": by_slug[a], "b": by_slug[b], "links": strength[(a, b)]} for a, b in pairs]
     relations.sort(key=lambda r: (column_of[r["a"].slug], r["a"].title, r["b"].title))
-    count = len(layout.boxes)
-    desc = (f"{len(columns)} threads in story order, {count} brief{'s' * (count != 1)}, each a link to the brief; "
-            f"{len(pairs)} line{'s' * (len(pairs) != 1)} join briefs of different threads that link to each other "
-            "most. The same relations are listed after the picture.")
-    return render(layout, HOME_TITLE, desc, "topic-graph"), relations, layout
+    return _home["svg"], relations, _home["layout"]
+
+
+_home: dict = {}  # the home graph of the last build: its inputs ("key"), "layout" and "svg"
 
 
 def incoming_links(briefs) -> dict:

@@ -136,17 +136,18 @@ def weights(link_counts: dict) -> dict:
     return strength
 
 
-def strongest_relations(thread_of: dict, column_of: dict, link_counts: dict, began: dict | None = None) -> list[tuple[str, str]]:
+def strongest_relations(thread_of: dict, column_of: dict, link_counts: dict, began: dict | None = None,
+                        strength: dict | None = None) -> list[tuple[str, str]]:
     """Each brief's one strongest link to a brief of another thread: most links (both ways),
     then links both ways, then the topic nearest in time, then the nearer column (a shorter
-    line), then by slug."""
+    line), then by slug. `strength`: `weights(link_counts)`, if the caller has it."""
     began = began or {}
 
     def day(slug: str) -> int:
         return day_number(began.get(slug, ""))
 
     partners: dict = {}  # slug -> [(other, strength)], built once: linear in the links
-    for (a, b), value in weights(link_counts).items():
+    for (a, b), value in (strength if strength is not None else weights(link_counts)).items():
         if thread_of.get(a) is not None and thread_of.get(b) is not None and thread_of[a] != thread_of[b]:
             partners.setdefault(a, []).append((b, value))
             partners.setdefault(b, []).append((a, value))
