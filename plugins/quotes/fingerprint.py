@@ -46,7 +46,11 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
     """(normalised word, start, end) for each word of `text`; offsets index `text`."""
     out = []
     for m in WORD_RE.finditer(text):
-        word = APOSTROPHES_RE.sub("", unicodedata.normalize("NFKC", m.group())).casefold()
+        word = m.group()
+        if word.isascii():  # most words: NFKC leaves ASCII as it is, and casefold is lower
+            out.append((word.replace("'", "").lower(), m.start(), m.end()))
+            continue
+        word = APOSTROPHES_RE.sub("", unicodedata.normalize("NFKC", word)).casefold()
         # NFKC can split a character into several (the ligature "ﬁ" into "fi"); keep letters and digits.
         word = "".join(ch for ch in word if ch.isalnum())
         if word:

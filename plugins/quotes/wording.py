@@ -32,9 +32,11 @@ with the grammar removed, not sentences.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .fingerprint import WORD_RE, tokens
 
@@ -76,6 +78,7 @@ IRREGULAR = {
 _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", ""))
 
 
+@functools.lru_cache(maxsize=65536)  # a site's vocabulary is a few thousand words, each seen often
 def stem(word: str) -> str:
     """A crude, stable stem: enough to make tense and number meet, never exact linguistics."""
     if word in IRREGULAR:
@@ -90,8 +93,7 @@ def stem(word: str) -> str:
     return word[:STEM_LETTERS]
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):  # a tuple: made for every word of every sentence checked, so cheap to make
     stem: str
     capital: bool  # written with a capital letter (a name, a title, a sentence's first word)
     start: int  # offsets in the text given to content_words
@@ -105,7 +107,7 @@ def content_words(text: str) -> list[Content]:
     for word, start, end in tokens(text):
         opens = first
         first = False
-        if word in STOP or word in MONTHS or any(ch.isdigit() for ch in word):
+        if word in STOP or word in MONTHS or (not word.isalpha() and any(ch.isdigit() for ch in word)):
             continue
         if text[start].isupper() and not opens:
             continue  # a name (or a title) inside the sentence

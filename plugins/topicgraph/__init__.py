@@ -8,12 +8,20 @@ equivalent listing the same relations:
   to or is linked from, at most LOCAL_GRAPH_MAX, the strongest first), earlier topics on the
   left, later ones on the right; `brief.neighbours` lists them.
 
+Both are drawn again only when what they show changes: the graphs of the last build are kept
+in memory (a build process) and in Pelican's cache folder, named after the code's
+fingerprint by plugins/speed (the command line), under everything that goes into each.
+
 Signals: `all_generators_finalized`, after `crosslinks` (each document's `link_counts`),
 `history` (`began`) and `threads` (`threads` in the context). Links are made for the page
 they are drawn on: relative with RELATIVE_URLS, SITEURL-absolute otherwise.
 """
 
 from __future__ import annotations
+
+import os
+import pickle
+import tempfile
 
 from markupsafe import Markup
 from pelican import signals
@@ -123,12 +131,48 @@ def _draw_local(brief, center: Node, earlier: tuple, later: tuple, count: int) -
     return render(layout, f"Briefs linked with {brief.title}", desc, "local-graph", "local-graph-svg")
 
 
+CACHE_FILE = "topicgraph.pickle"
+
+
+def _cache_path(settings) -> str | None:
+    """The last build's graphs between command-line builds, when the content cache is on."""
+    if settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE") and settings.get("CACHE_PATH"):
+        return os.path.join(settings["CACHE_PATH"], CACHE_FILE)
+    return None
+
+
+def _load(path: str | None) -> None:
+    if path is None or _home or _last.current or _last.previous:  # this process has drawn them already
+        return
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)
+        home, local = dict(saved["home"]), dict(saved["local"])
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+        return  # none yet, or made by other code: draw them
+    _home.update(home)
+    _last.current = local
+
+
+def _save(path: str | None) -> None:
+    if path is None:
+        return
+    try:
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".topicgraph-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump({"home": _home, "local": _last.current}, f, protocol=5)
+        os.replace(temporary, path)  # a reader sees the old file or the new
+    except OSError:
+        pass  # a cache: the next build draws again
+
+
 def draw(generators):
     briefs = [a for gen in generators if isinstance(gen, ArticlesGenerator) for a in gen.articles]
     if not generators or not briefs:
         return
     settings = generators[0].settings
     context = generators[0].context
+    _load(_cache_path(settings))
     groups = context.get("threads") or []
     if groups:
         svg, relations, _ = home_graph(groups, briefs, page_siteurl(settings, settings.get("INDEX_SAVE_AS", "index.html")))
@@ -144,6 +188,7 @@ def draw(generators):
         brief.neighbours = [{"title": i["brief"].title, "url": i["brief"].url, "links_to": i["links_to"],
                              "linked_from": i["linked_from"], "when": i["when"]} for i in items]
         brief.local_graph_svg = Markup(local_graph(brief, items, page_siteurl(settings, brief.save_as))) if items else ""
+    _save(_cache_path(settings))
 
 
 def register():

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from quotes import fingerprint
 
 from quotes.fingerprint import first_difference, make, tokens, words
 from quotes.html import TITLE, mark_verified
@@ -155,3 +160,23 @@ def test_a_quote_cited_to_a_source_without_a_fingerprint_is_a_warning(lint_site)
     assert ("content/briefs/gamma.md:10:37: [warning] quotation cited to 'paper-2025-04-18', which has no "
             "fingerprint, so it is not checked word for word: save the page and run make fingerprint "
             "SOURCE=paper-2025-04-18 FILE=<saved page> (quote-unverified)") in result.lines
+
+
+PIECES = ["we", "Re", "O", "NEILL", "9", "'", "’", "ʼ", " ", "-", "_", ".", "ﬁ", "É", "ß", "e\u0301", "İ", "½", "٣"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+@example("We're O'NEILL's, ﬁne: Éé we’re")
+def test_words_are_normalised_the_same_on_the_fast_path_for_ascii(text):
+    # tokens() skips Unicode normalisation for ASCII words (most words, and the lint
+    # stems every sentence): the result must be what normalising every word gives.
+    def normalised(text):
+        out = []
+        for m in fingerprint.WORD_RE.finditer(text):
+            word = fingerprint.APOSTROPHES_RE.sub("", unicodedata.normalize("NFKC", m.group())).casefold()
+            word = "".join(ch for ch in word if ch.isalnum())
+            if word:
+                out.append((word, m.start(), m.end()))
+        return out
+
+    assert fingerprint.tokens(text) == normalised(text)
