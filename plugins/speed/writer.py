@@ -31,6 +31,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 
 import logging
 
@@ -201,12 +202,14 @@ class PageStore:
                 h.update(var.encode() + b"=" + self.digests.value(kwargs[var], content))
         return h.hexdigest()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> str | None:
+        """The stored page's file, if it still holds the bytes it was stored with."""
         digest = self.index.get(key)
         if digest is None:
             return None
+        path = os.path.join(self.folder, key + ".html")
         try:
-            with open(os.path.join(self.folder, key + ".html"), "rb") as f:
+            with open(path, "rb") as f:
                 data = f.read()
         except OSError:
             return None
@@ -216,7 +219,15 @@ class PageStore:
             return None
         self.used[key] = digest
         self.reused += 1
-        return data
+        return path
+
+    @staticmethod
+    def place(stored: str, path: str) -> None:
+        """Put a stored page at `path`: a hard link (half the time of writing it), else a copy."""
+        try:
+            os.link(stored, path)
+        except OSError:
+            shutil.copyfile(stored, path)
 
     def put(self, key: str, text: str, written: str) -> None:
         data = text.encode("utf-8")
@@ -303,8 +314,8 @@ class ReusingWriter(Writer):
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}} or None
         paginates = bool(paginated) and template_name in self.settings.get("PAGINATED_TEMPLATES", {})
         key = None if not name or store is None or paginates else store.key(template, name, relative_urls, context, kwargs)
-        data = store.get(key) if key else None
-        if data is None:
+        stored = store.get(key) if key else None
+        if stored is None:
             self._capture, self._tee = name or "", None
             try:
                 super().write_file(name, template, context, relative_urls, paginated,
@@ -329,8 +340,9 @@ class ReusingWriter(Writer):
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if self._note_write(path, override_output):
-            with open(path, "wb") as f:
-                f.write(data)
+            if os.path.lexists(path):  # overridden: replace it, as Writer would
+                os.unlink(path)
+            store.place(stored, path)
         signals.content_written.send(path, context=localcontext)
         return None
 
