@@ -58,6 +58,13 @@ def test_a_build_process_builds_each_save_and_ends_equal_to_a_fresh_build(tmp_pa
         brief.write_text(brief.read_text(encoding="utf-8").replace("[@wire-2052].", "[@wire-2025-03-25]."),
                          encoding="utf-8")
         assert builds.ask("build")["ok"]
+        # A source renamed in the registry: every brief citing it shows the new title,
+        # though none of them changed (the process remembers how each was resolved).
+        registry = tmp_path / "content" / "sources.yaml"
+        registry.write_text(registry.read_text(encoding="utf-8").replace("A fixture wire story", "A renamed story"),
+                            encoding="utf-8")
+        assert builds.ask("build")["ok"]
+        assert "A renamed story" in (output / "briefs" / "bb" / "index.html").read_text(encoding="utf-8")
         assert builds.ask("wait")["ok"]
     finally:
         assert builds.close() == 0

@@ -82,12 +82,14 @@ def neighbours(brief, by_slug: dict, incoming: dict, limit: int = LOCAL_GRAPH_MA
         if slug in by_slug and slug != brief.slug:
             found.setdefault(slug, [0, 0])[1] = count
     me = began(brief)
-    ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(day_number(began(by_slug[s])) - day_number(me)), s))[:limit]
+    day = day_number(me)
+    when = {s: began(by_slug[s]) for s in found}
+    ranked = sorted(found, key=lambda s: (-sum(found[s]), abs(day_number(when[s]) - day), s))[:limit]
     items = [{"brief": by_slug[s], "links_to": bool(found[s][0]), "linked_from": bool(found[s][1]),
-              "earlier": began(by_slug[s]) < me,
-              "when": "earlier" if began(by_slug[s]) < me else "later" if began(by_slug[s]) > me else "same"}
+              "earlier": when[s] < me, "began": when[s],
+              "when": "earlier" if when[s] < me else "later" if when[s] > me else "same"}
              for s in ranked]
-    items.sort(key=lambda i: (began(i["brief"]), i["brief"].title))
+    items.sort(key=lambda i: (i["began"], i["brief"].title))
     return items
 
 
