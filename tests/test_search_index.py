@@ -2,6 +2,7 @@
 that the same input gives byte-identical output, index included."""
 
 import json
+import os
 import shutil
 
 from tools import search_index
@@ -171,13 +172,18 @@ def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monk
     assert len(parts) >= 3
     page = site / "p0042" / "index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("and others", "and a zeppelin"), encoding="utf-8")
+    left = cache / ".part-left-by-a-killed-build"  # old: removed; one being written now: kept
+    working = cache / ".part-of-another-build"
+    left.mkdir(), working.mkdir()
+    os.utime(left, (0, 0))
     runs = []
     real = search_index._pagefind
     monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
     shutil.rmtree(site / "pagefind")
     search_index.build_index(str(site), part_pages=10, cache=str(cache))
     assert len(runs) == 1
-    assert len(list(cache.iterdir())) == len(parts) + 1  # the old part's index is forgotten
+    assert len(list(cache.glob("[!.]*"))) == len(parts) + 1  # the old part's index is forgotten
+    assert not left.exists() and working.exists()
     # The same bytes as an index made from nothing.
     fresh = words_site(tmp_path / "fresh", 60)
     (fresh / "p0042" / "index.html").write_bytes(page.read_bytes())

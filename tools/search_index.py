@@ -35,6 +35,7 @@ one part, as Pagefind alone would index it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gzip
 import hashlib
@@ -101,7 +102,7 @@ def build_index(site: str, part_bytes: int = PART_BYTES, bundle: str | None = No
     sizes = {path: size for path, size, _ in pages}
     digests = {path: digest for path, _, digest in pages}
     keys = [part_key(part, digests) for part in parts]
-    with _cache_folder(cache, bundle) as store:
+    with _parts_store(cache, bundle) as store:
         todo = [(part, key) for part, key in zip(parts, keys) if not (store / key).is_dir()]
         _index_parts(site_path, todo, store, whole_site=len(parts) == 1, cancel=cancel,
                      workers=_workers(todo, sizes, part_bytes))
@@ -190,23 +191,20 @@ def _salt() -> bytes:
 _SALT = _salt()
 
 
-class _cache_folder:
-    """The parts' cache: `cache` if given (kept), else a folder beside the bundle (removed)."""
-
-    def __init__(self, cache: str | None, bundle: Path):
-        self.cache, self.bundle, self.temporary = cache, bundle, None
-
-    def __enter__(self) -> Path:
-        if self.cache is not None:
-            os.makedirs(self.cache, exist_ok=True)
-            return Path(self.cache)
-        self.bundle.parent.mkdir(parents=True, exist_ok=True)
-        self.temporary = Path(tempfile.mkdtemp(prefix=".search-parts-", dir=self.bundle.parent))
-        return self.temporary
-
-    def __exit__(self, *exc) -> None:
-        if self.temporary is not None:
-            shutil.rmtree(self.temporary, ignore_errors=True)
+@contextlib.contextmanager
+def _parts_store(cache: str | None, bundle: Path):
+    """The folder of the parts' indexes: `cache` if given (kept), else a scratch folder
+    beside the bundle (removed)."""
+    if cache is not None:
+        os.makedirs(cache, exist_ok=True)
+        yield Path(cache)
+        return
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".search-parts-", dir=bundle.parent))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _workers(todo: list, sizes: dict[str, int], part_bytes: int) -> int:
@@ -266,11 +264,24 @@ def _link_tree(source: Path, target: Path, skip=()) -> None:
                 shutil.copyfile(os.path.join(folder, name), out / name)
 
 
+STALE_SCRATCH_S = 3600  # a part's scratch folder this old was left by a killed build
+
+
 def _prune(store: Path, keep: set[str]) -> None:
-    """Forget the parts no page of this build is in."""
+    """Forget the parts no page of this build is in, and what killed builds left."""
+    import time
+
     for entry in os.scandir(store):
-        if not entry.name.startswith(".") and entry.name not in keep:
-            shutil.rmtree(entry.path, ignore_errors=True)
+        if entry.name.startswith("."):
+            try:
+                stale = time.time() - entry.stat().st_mtime > STALE_SCRATCH_S
+            except OSError:
+                continue
+            if not stale:  # another build of this output may be indexing there now
+                continue
+        elif entry.name in keep:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _index_part(site: Path, pages: list[str], bundle: Path, cancel: threading.Event | None) -> None:
