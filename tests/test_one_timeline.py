@@ -110,3 +110,20 @@ def test_an_in_short_that_restates_the_summary_and_a_quote_in_three_briefs_are_w
         "to it (the Summary is shown right above it) (repetition)",
         "content/briefs/gamma.md:12:30: [warning] this quote is also in 2 other briefs (first "
         "content/briefs/alpha.md:12): quote it once, where it belongs, and link there (repetition)"]
+
+
+def test_same_day_events_are_compared_as_if_every_pair_were(tmp_path):
+    # The lint does not compare every pair of a day's events (a large site has hundreds a
+    # day): it must still find exactly the pairs that comparing all of them finds.
+    import random
+
+    from tools.lint.across import SIMILAR, Event, _similar_pairs
+
+    rnd = random.Random(7)
+    words = [f"w{i}" for i in range(30)]
+    events = [Event(f"b{i}.md", i, "2025-04-18", None, frozenset(rnd.sample(words, rnd.randint(3, 9))))
+              for i in range(300)]
+    everything = {(a.line, b.line) for j, b in enumerate(events) for a in events[:j]
+                  if len(a.stems & b.stems) / len(a.stems | b.stems) >= SIMILAR}
+    assert len(everything) > 50
+    assert {(a.line, b.line) for a, b in _similar_pairs(events)} == everything

@@ -16,6 +16,7 @@ brief can raise a warning in another), with plain text scans, no Markdown conver
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -149,21 +150,42 @@ def _timeline(events: list[Event]) -> list[Problem]:
                                     f"{first.path}:{first.line}: the same event has one date", "timeline-id"))
     by_date: dict[str, list[Event]] = {}
     for event in events:
-        by_date.setdefault(event.date, []).append(event)
+        if len(event.stems) >= MIN_EVENT_WORDS:
+            by_date.setdefault(event.date, []).append(event)
     for same_day in by_date.values():
-        for i, a in enumerate(same_day):
-            for b in same_day[i + 1:]:
-                if a.path == b.path or (a.event_id and a.event_id == b.event_id):
-                    continue
-                if len(a.stems) < MIN_EVENT_WORDS or len(b.stems) < MIN_EVENT_WORDS:
-                    continue
-                if len(a.stems & b.stems) / len(a.stems | b.stems) >= SIMILAR:
-                    problems.append(Problem(b.path, b.line, 1, WARNING,
-                                            f"this event looks like the one at {a.path}:{a.line} (same date, "
-                                            "nearly the same words): give both the same id, e.g. "
-                                            "{#some-event}, so the site timeline shows it once, or tell it in "
-                                            "one brief only", "timeline-duplicate"))
+        for a, b in _similar_pairs(same_day):
+            if a.path == b.path or (a.event_id and a.event_id == b.event_id):
+                continue
+            problems.append(Problem(b.path, b.line, 1, WARNING,
+                                    f"this event looks like the one at {a.path}:{a.line} (same date, "
+                                    "nearly the same words): give both the same id, e.g. "
+                                    "{#some-event}, so the site timeline shows it once, or tell it in "
+                                    "one brief only", "timeline-duplicate"))
     return problems
+
+
+def _similar_pairs(events: list[Event]):
+    """(earlier, later) pairs of `events` whose stems overlap by SIMILAR or more (Jaccard).
+
+    Not every pair is compared (a day of a large site holds hundreds of events): with the
+    stems of each event in one order, rarest first, two sets that overlap that much share
+    at least one of their first len - ceil(SIMILAR * len) + 1 stems (prefix filtering,
+    Chaudhuri et al. 2006), so only events sharing one of those are compared."""
+    frequency: dict[str, int] = {}
+    for event in events:
+        for stem in event.stems:
+            frequency[stem] = frequency.get(stem, 0) + 1
+    seen: dict[str, list[int]] = {}  # a stem -> the earlier events with it in their prefix
+    for j, b in enumerate(events):
+        ordered = sorted(b.stems, key=lambda stem: (frequency[stem], stem))
+        prefix = ordered[: len(ordered) - math.ceil(SIMILAR * len(ordered)) + 1]
+        candidates = sorted({i for stem in prefix for i in seen.get(stem, ())})
+        for i in candidates:
+            a = events[i]
+            if len(a.stems & b.stems) / len(a.stems | b.stems) >= SIMILAR:
+                yield a, b
+        for stem in prefix:
+            seen.setdefault(stem, []).append(j)
 
 
 def restated_summary(path: str, lines: list[str]) -> list[Problem]:
