@@ -190,3 +190,23 @@ def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monk
     search_index.build_index(str(fresh), part_pages=10)
     assert snapshot(fresh / "pagefind") == snapshot(site / "pagefind")
     assert not list(fresh.glob(".search-*"))  # no cache given: its scratch folder is gone
+
+
+def test_a_part_changed_in_place_in_an_output_is_indexed_again(tmp_path, monkeypatch):
+    # Each part's files are hard links shared by the cache and every output that used them:
+    # a file rewritten in place in output/ is changed in the cache too. The next build
+    # notices (each part's digest is kept with it) and indexes that part again.
+    site, cache = words_site(tmp_path / "site", 60), tmp_path / "cache"
+    search_index.build_index(str(site), part_pages=10, cache=str(cache))
+    before = snapshot(site / "pagefind")
+    entry = site / "pagefind" / "pagefind-entry.json"
+    with open(entry, "r+", encoding="utf-8") as f:  # in place: the same inode as the cache's copy
+        f.write("{}")
+    runs = []
+    real = search_index._pagefind
+    monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
+    shutil.rmtree(site / "pagefind")
+    search_index.build_index(str(site), part_pages=10, cache=str(cache))
+    assert len(runs) == 1
+    assert snapshot(site / "pagefind") == before
+    assert not list((site / "pagefind").rglob(".digest"))  # the cache's own file stays there

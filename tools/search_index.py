@@ -103,18 +103,18 @@ def build_index(site: str, part_bytes: int = PART_BYTES, bundle: str | None = No
     digests = {path: digest for path, _, digest in pages}
     keys = [part_key(part, digests) for part in parts]
     with _parts_store(cache, bundle) as store:
-        todo = [(part, key) for part, key in zip(parts, keys) if not (store / key).is_dir()]
+        todo = [(part, key) for part, key in zip(parts, keys) if not _intact(store / key)]
         _index_parts(site_path, todo, store, whole_site=len(parts) == 1, cancel=cancel,
                      workers=_workers(todo, sizes, part_bytes))
         for number, key in enumerate(keys, start=1):
             target = bundle if number == 1 else bundle / f"part-{number}"
             try:
-                _link_tree(store / key, target, skip=() if number == 1 else UI_FILES)
+                _link_tree(store / key, target, skip=(SUM_FILE,) if number == 1 else (SUM_FILE, *UI_FILES))
             except OSError:  # another build of this output pruned it meanwhile: index it again
                 shutil.rmtree(target, ignore_errors=True)
                 _index_parts(site_path, [(parts[number - 1], key)], store, whole_site=len(parts) == 1,
                              cancel=cancel, workers=1)
-                _link_tree(store / key, target, skip=() if number == 1 else UI_FILES)
+                _link_tree(store / key, target, skip=(SUM_FILE,) if number == 1 else (SUM_FILE, *UI_FILES))
         if cache is not None:
             _prune(store, set(keys))
     names = [f"part-{number}/" for number in range(2, len(parts) + 1)]
@@ -226,6 +226,7 @@ def _index_parts(site: Path, todo: list, store: Path, whole_site: bool, cancel, 
                 _pagefind(site, aside / "bundle", cancel)
             else:
                 _index_part(site, pages, aside / "bundle", cancel)
+            (aside / "bundle" / SUM_FILE).write_text(_tree_digest(aside / "bundle"), encoding="utf-8")
             try:
                 os.rename(aside / "bundle", store / key)
             except OSError:  # another build of this output put it there first: the same bytes
@@ -242,6 +243,36 @@ def _index_parts(site: Path, todo: list, store: Path, whole_site: bool, cancel, 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for future in [pool.submit(one, item) for item in todo]:
             future.result()
+
+
+SUM_FILE = ".digest"  # in each part's folder in the cache: the digest of its files, as Pagefind wrote them
+
+
+def _tree_digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if name != SUM_FILE or root != str(folder):
+                with open(path, "rb") as f:
+                    h.update(os.path.relpath(path, folder).encode() + b"\0" + f.read())
+    return h.hexdigest()
+
+
+def _intact(entry: Path) -> bool:
+    """A part's index is in the cache as it was written. Its files are hard links into each
+    output that used them, so one changed there changes here: then it is indexed again, and
+    the bad folder removed."""
+    try:
+        stored = (entry / SUM_FILE).read_text(encoding="utf-8")
+    except OSError:
+        shutil.rmtree(entry, ignore_errors=True)
+        return False
+    if stored == _tree_digest(entry):
+        return True
+    shutil.rmtree(entry, ignore_errors=True)
+    return False
 
 
 def _link_tree(source: Path, target: Path, skip=()) -> None:
