@@ -5,6 +5,8 @@ import json
 import os
 import shutil
 
+import pytest
+
 from tools import search_index
 
 SOURCES = """
@@ -149,6 +151,15 @@ def words_site(folder, count):
     return folder
 
 
+@pytest.fixture
+def pagefind_runs(monkeypatch):
+    """Each Pagefind run of the test (its arguments)."""
+    runs = []
+    real = search_index._pagefind
+    monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
+    return runs
+
+
 def test_cuts_between_parts_depend_on_the_paths_so_an_edit_or_a_new_page_moves_no_other_part(tmp_path):
     site = words_site(tmp_path / "site", 120)
     pages = search_index.indexed_pages(site)
@@ -165,7 +176,7 @@ def test_cuts_between_parts_depend_on_the_paths_so_an_edit_or_a_new_page_moves_n
     assert search_index.cut_every(1000, 100) == 100 and search_index.cut_every(10_000, 100) == 1024
 
 
-def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monkeypatch):
+def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, pagefind_runs):
     site, cache = words_site(tmp_path / "site", 60), tmp_path / "cache"
     search_index.build_index(str(site), part_pages=10, cache=str(cache))
     parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
@@ -176,12 +187,10 @@ def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monk
     working = cache / ".part-of-another-build"
     left.mkdir(), working.mkdir()
     os.utime(left, (0, 0))
-    runs = []
-    real = search_index._pagefind
-    monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
     shutil.rmtree(site / "pagefind")
+    pagefind_runs.clear()
     search_index.build_index(str(site), part_pages=10, cache=str(cache))
-    assert len(runs) == 1
+    assert len(pagefind_runs) == 1
     assert len(list(cache.glob("[!.]*"))) == len(parts) + 1  # the old part's index is forgotten
     assert not left.exists() and working.exists()
     # The same bytes as an index made from nothing.
@@ -192,7 +201,7 @@ def test_a_rebuild_indexes_again_only_the_part_whose_page_changed(tmp_path, monk
     assert not list(fresh.glob(".search-*"))  # no cache given: its scratch folder is gone
 
 
-def test_a_part_changed_in_place_in_an_output_is_indexed_again(tmp_path, monkeypatch):
+def test_a_part_changed_in_place_in_an_output_is_indexed_again(tmp_path, pagefind_runs):
     # Each part's files are hard links shared by the cache and every output that used them:
     # a file rewritten in place in output/ is changed in the cache too. The next build
     # notices (each part's digest is kept with it) and indexes that part again.
@@ -202,11 +211,9 @@ def test_a_part_changed_in_place_in_an_output_is_indexed_again(tmp_path, monkeyp
     entry = site / "pagefind" / "pagefind-entry.json"
     with open(entry, "r+", encoding="utf-8") as f:  # in place: the same inode as the cache's copy
         f.write("{}")
-    runs = []
-    real = search_index._pagefind
-    monkeypatch.setattr(search_index, "_pagefind", lambda *a: runs.append(a) or real(*a))
     shutil.rmtree(site / "pagefind")
+    pagefind_runs.clear()
     search_index.build_index(str(site), part_pages=10, cache=str(cache))
-    assert len(runs) == 1
+    assert len(pagefind_runs) == 1
     assert snapshot(site / "pagefind") == before
     assert not list((site / "pagefind").rglob(".digest"))  # the cache's own file stays there

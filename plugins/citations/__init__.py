@@ -7,7 +7,7 @@ Signals:
   document's citations and build its `sources_list`. The registry and the index of
   who cites what are left in the shared context (`citations_registry`,
   `citations_index`) for the sources page. A build process resolves again only the
-  documents whose HTML or registry changed (`_LastBuild`).
+  documents whose HTML or registry changed (`briefs.memo`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from briefs import all_documents
+from briefs.memo import LastBuild
 from problems import report
 
 from . import registry as registry_module
@@ -42,9 +43,10 @@ def resolve_all(generators):
     for problem in registry.problems:
         report(problem)
     index: dict[str, list] = {}
-    _last.next_build(_file_digest(real))
+    digest = _file_digest(real)
+    _last.next_build()
     for doc in all_documents(generators):
-        for problem in _last.resolve(doc, registry):
+        for problem in _resolve(doc, registry, digest):
             report(problem)
         for entry in doc.sources_list:
             index.setdefault(entry["id"], []).append(
@@ -67,37 +69,21 @@ def _file_digest(path: str) -> bytes:
         return b""
 
 
-class _LastBuild:
-    """Each document's resolution in the last build, by its HTML and the registry file's
-    bytes, the only inputs of `resolve_document`. In the build process `make devserver`
-    keeps, an edit changes one document; the others resolve as they did."""
+def _resolve(doc, registry, registry_digest: bytes) -> list:
+    """`resolve_document`, or what it made of the same HTML and registry in the last build."""
+    def make():
+        problems = resolve_document(doc, registry.sources, registry.unreadable)
+        listed = [(e["id"], e["number"], [dict(ref) for ref in e["refs"]]) for e in doc.sources_list]
+        return doc._content, listed, problems
 
-    def __init__(self):
-        self.previous: dict = {}
-        self.current: dict = {}
-        self.registry = b""
-
-    def next_build(self, registry_digest: bytes) -> None:
-        keep = registry_digest == self.registry
-        self.previous, self.current = (self.current if keep else {}), {}
-        self.registry = registry_digest
-
-    def resolve(self, doc, registry) -> list:
-        key = (doc.source_file, doc._content, registry.unreadable)
-        found = self.previous.get(key)
-        if found is None:
-            problems = resolve_document(doc, registry.sources, registry.unreadable)
-            found = (doc._content, [(e["id"], e["number"], [dict(ref) for ref in e["refs"]])
-                                    for e in doc.sources_list], problems)
-        else:
-            doc._content = found[0]
-            doc.sources_list = [{"number": number, "id": key, "source": registry.sources[key],
-                                 "refs": [dict(ref) for ref in refs]} for key, number, refs in found[1]]
-        self.current[key] = found
-        return found[2]
+    content, listed, problems = _last.get((doc.source_file, doc._content, registry.unreadable, registry_digest), make)
+    doc._content = content
+    doc.sources_list = [{"number": number, "id": key, "source": registry.sources[key],
+                         "refs": [dict(ref) for ref in refs]} for key, number, refs in listed]
+    return problems
 
 
-_last = _LastBuild()
+_last = LastBuild()  # each document's resolution: its HTML and the registry are all it depends on
 
 
 def register():

@@ -22,6 +22,7 @@ from pelican import signals
 from pelican.contents import Article
 
 from briefs import all_documents, page_siteurl
+from briefs.memo import LastBuild
 from problems import report
 
 from .events import parse
@@ -36,29 +37,7 @@ def _reader(path):
     return read
 
 
-class _LastBuild:
-    """What `parse` gave for each (path, HTML) in the last build. In a build process
-    (make devserver) almost every document comes back with the same HTML, and
-    `parse` is a pure function of it: the result is reused (the HTML is compared,
-    not trusted). Only the last build's results are kept."""
-
-    def __init__(self):
-        self.previous: dict = {}
-        self.current: dict = {}
-
-    def next_build(self) -> None:
-        self.previous, self.current = self.current, {}
-
-    def parse(self, content: str, path: str, read_source):
-        key = (path, content)
-        found = self.previous.get(key)
-        if found is None:
-            found = parse(content, path, read_source)
-        self.current[key] = found
-        return found
-
-
-_last = _LastBuild()
+_last = LastBuild()  # `parse` is a pure function of (path, HTML): reused for the same pair (the HTML compared, not trusted)
 
 
 def collect(generators):
@@ -70,7 +49,8 @@ def collect(generators):
     for doc in all_documents(generators):
         if not isinstance(doc, Article):
             continue
-        parsed = _last.parse(doc._content, doc.source_file, _reader(doc.source_path))
+        parsed = _last.get((doc.source_file, doc._content),
+                           lambda doc=doc: parse(doc._content, doc.source_file, _reader(doc.source_path)))
         for problem in parsed.problems:
             report(problem)
         doc._content = parsed.content

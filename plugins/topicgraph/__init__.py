@@ -29,6 +29,7 @@ from pelican.generators import ArticlesGenerator
 
 from briefs import page_siteurl
 from briefs.dates import began_on as began
+from briefs.memo import LastBuild
 
 from .layout import Node, day_number, local_layout, strongest_relations, threads_layout, weights
 from .svg import render
@@ -93,27 +94,7 @@ def neighbours(brief, by_slug: dict, incoming: dict, limit: int = LOCAL_GRAPH_MA
     return items
 
 
-class _LastBuild:
-    """The local graphs of the last build, by everything that goes into one. In the build
-    process `make devserver` keeps, an edit changes a few briefs' neighbours; the other graphs
-    are the same bytes, and drawing a thousand of them again is most of this plugin's time."""
-
-    def __init__(self):
-        self.previous: dict = {}
-        self.current: dict = {}
-
-    def next_build(self) -> None:
-        self.previous, self.current = self.current, {}
-
-    def get(self, key, make):
-        found = self.previous.get(key) if key in self.previous else self.current.get(key)
-        if found is None:
-            found = make()
-        self.current[key] = found
-        return found
-
-
-_last = _LastBuild()
+_last = LastBuild()  # the local graphs: drawing a thousand of them again was most of this plugin's time
 
 
 def local_graph(brief, items: list[dict], siteurl: str) -> str:
