@@ -127,3 +127,36 @@ def test_same_day_events_are_compared_as_if_every_pair_were(tmp_path):
                   if len(a.stems & b.stems) / len(a.stems | b.stems) >= SIMILAR}
     assert len(everything) > 50
     assert {(a.line, b.line) for a, b in _similar_pairs(events)} == everything
+
+
+WHO = """Title: Who's who
+Slug: people
+
+## Officials
+
+### Anna Kovalenko {#anna-kovalenko}
+
+Minister. She spoke in Kyiv [@wire-a]. Appears in [[alpha]].
+
+### Jon Smith {#jon-smith}
+
+Envoy. He met her [@paper-b]. Appears in [[alpha]] and [[beta]].
+"""
+
+
+def test_a_whos_who_list_of_briefs_that_misses_or_invents_one_is_a_warning_at_its_line(tmp_path):
+    # "Appears in" is written by hand; briefs change under it. The lint holds it to the briefs
+    # that name the person (by surname), both ways.
+    write_site(tmp_path, {
+        "content/sources.yaml": SOURCES,
+        "content/pages/people.md": WHO,
+        "content/briefs/alpha.md": brief("alpha", "The alpha brief.", "Kovalenko met Smith [@wire-a].",
+                                         "- 2025-04-30: Alpha. [@wire-a]"),
+        "content/briefs/beta.md": brief("beta", "The beta brief.", "Minister Kovalenko spoke again [@paper-b].",
+                                        "- 2025-04-29: Beta. [@paper-b]"),
+    })
+    assert [line for line in lint(tmp_path) if "(appears-in)" in line] == [
+        "content/pages/people.md:8:40: [warning] Anna Kovalenko is named in beta too: add it to Appears in "
+        "(appears-in)",
+        "content/pages/people.md:12:31: [warning] Appears in lists beta, which does not name Jon Smith: take it "
+        "out (appears-in)"]

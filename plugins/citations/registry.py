@@ -62,6 +62,19 @@ def is_web_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
 
 
+ENCYCLOPEDIA_HOSTS = ("wikipedia.org", "wikiwand.com", "britannica.com")
+
+
+def is_encyclopedia(url) -> bool:
+    if not isinstance(url, str):
+        return False
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # reported as a bad URL
+        return False
+    return any(host == h or host.endswith("." + h) for h in ENCYCLOPEDIA_HOSTS)
+
+
 def _plain(node):
     """A composed YAML node as plain Python, every scalar a string."""
     if isinstance(node, yaml.MappingNode):
@@ -183,6 +196,9 @@ def load(path: str, display: str | None = None) -> Registry:
         kind = fields.get("type")
         if kind and kind not in TYPES:
             problem(*where["type"], f"{label}: unknown CSL type {kind!r}{suggest(str(kind), TYPES)}")
+        if kind == "entry-encyclopedia" or is_encyclopedia(fields.get("URL")):
+            problem(*where.get("URL", where.get("type", (line, col))),
+                    f"{label}: an encyclopedia entry is for orientation only: cite the source it cites instead", WARNING)
         authors = fields.get("author")
         if authors is not None and not (
             isinstance(authors, list) and all(isinstance(a, dict) and (a.get("family") or a.get("literal")) for a in authors)

@@ -8,6 +8,9 @@ the site says each thing once:
 - `timeline-id` (error): items sharing an event id but not a date: one of them is wrong.
 - `repetition` (warning): the "In short" section restates the Summary; or the same quote
   appears in more than MAX_QUOTE_BRIEFS briefs (quote it where it belongs, link it elsewhere).
+- `appears-in` (warning): a who's-who entry (`### Name {#id}` on a page, with a line
+  "Appears in [[brief]], ...") leaves out a brief that names the person (by surname), or
+  lists one that does not. Written by hand, such lists go stale as briefs change.
 
 They read the Markdown of every brief on each run (never cached per file: a change in one
 brief can raise a warning in another), with plain text scans, no Markdown conversion.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import re
 from dataclasses import dataclass
 
@@ -90,12 +94,16 @@ def check(docs: list) -> list[Problem]:
     events: list[Event] = []
     # each run of MIN_QUOTE_WORDS quoted words -> the first place each brief quotes it
     quotes: dict[tuple, dict[str, tuple[int, int]]] = {}
+    bodies: dict[str, str] = {}  # each brief's slug -> its text after the front matter
+    pages = []
     for doc in docs:
-        if doc.kind != "brief":
-            continue
         lines = _read(doc)
         if lines is None:
             continue
+        if doc.kind != "brief":
+            pages.append((doc, lines))
+            continue
+        bodies[_slug(doc, lines)] = "\n".join(lines[_body_start(lines):])
         for number, line in _section_lines(lines, "timeline"):
             m = EVENT_RE.match(line)
             if m:
@@ -116,6 +124,8 @@ def check(docs: list) -> list[Problem]:
                     places = quotes.setdefault(tuple(w for w, _, _ in run), {})
                     places.setdefault(doc.source_file, (number, m.start() + 1))
     problems += _timeline(events)
+    for doc, lines in pages:
+        problems += _appears_in(doc.source_file, lines, bodies)
     repeated: dict[tuple, tuple[int, str, int]] = {}  # place -> (other briefs, first path, its line)
     for places in quotes.values():
         if len(places) > MAX_QUOTE_BRIEFS:
@@ -128,6 +138,49 @@ def check(docs: list) -> list[Problem]:
         problems.append(Problem(path, line, col, WARNING,
                                 f"this quote is also in {others} other briefs (first {first_path}:{first_line}): "
                                 "quote it once, where it belongs, and link there", "repetition"))
+    return problems
+
+
+SLUG_RE = re.compile(r"^slug:\s*(\S+)\s*$", re.I)
+PERSON_RE = re.compile(r"^###\s+(.+?)\s*\{#[\w-]+\}\s*$")
+APPEARS_RE = re.compile(r"\bAppears in\b(.*)$")
+LISTED_RE = re.compile(r"\[\[([\w-]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+
+
+def _body_start(lines: list[str]) -> int:
+    return next((i + 1 for i, line in enumerate(lines) if not line.strip()), len(lines))
+
+
+def _slug(doc, lines: list[str]) -> str:
+    found = next((m.group(1) for m in map(SLUG_RE.match, lines[:_body_start(lines)]) if m), "")
+    return found or os.path.splitext(os.path.basename(doc.source_file))[0]
+
+
+def _appears_in(path: str, lines: list[str], bodies: dict[str, str]) -> list[Problem]:
+    """Each who's-who entry's "Appears in" list against the briefs that name the person."""
+    problems = []
+    name = None
+    for number, line in enumerate(lines, 1):
+        m = PERSON_RE.match(line)
+        if m:
+            name = m.group(1)
+            continue
+        m = APPEARS_RE.search(line) if name else None
+        if not m:
+            continue
+        surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
+        listed = {slug for slug in LISTED_RE.findall(m.group(1)) if slug in bodies}
+        naming = {slug for slug, body in bodies.items() if surname.search(body)}
+        col = m.start() + 1
+        if naming - listed:
+            problems.append(Problem(path, number, col, WARNING,
+                                    f"{name} is named in {', '.join(sorted(naming - listed))} too: "
+                                    "add it to Appears in", "appears-in"))
+        if listed - naming:
+            problems.append(Problem(path, number, col, WARNING,
+                                    f"Appears in lists {', '.join(sorted(listed - naming))}, which "
+                                    f"does not name {name}: take it out", "appears-in"))
+        name = None
     return problems
 
 
