@@ -90,21 +90,37 @@ class Digests:
     """Hashes of documents and context values, memoized for one build."""
 
     def __init__(self):
-        self.docs: dict[tuple[int, bool], tuple[bytes, list]] = {}
+        self.docs: dict[tuple[int, bool | None], tuple[bytes, list]] = {}  # None: without its HTML, always
         self.values: dict[tuple[int, bool], tuple[object, bytes]] = {}
 
     def doc(self, doc: Content, content: bool = True) -> tuple[bytes, list]:
         """A document's own attributes (documents it refers to count by path), and
-        the documents it refers to; without its HTML if not `content`."""
+        the documents it refers to; without its HTML if not `content`. With it, the
+        digest is that of the attributes without it, then the HTML: the attributes are
+        encoded once per document, whichever pages ask."""
         if not content and "summary" not in (getattr(doc, "metadata", None) or {}):
             content = True  # Pelican makes its summary from its HTML
         found = self.docs.get((id(doc), content))
         if found is None:
-            state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS and (content or k != "_content")}
+            if content:
+                bare, refs = self._bare(doc)
+                data, more = _encode(getattr(doc, "_content", None))
+                h = new_hash()
+                h.update(bare + b"\0_content\0" + data)
+                found = (h.digest(), refs + more)
+            else:
+                found = self._bare(doc)
+            self.docs[(id(doc), content)] = found
+        return found
+
+    def _bare(self, doc: Content) -> tuple[bytes, list]:
+        found = self.docs.get((id(doc), None))
+        if found is None:
+            state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS and k != "_content"}
             data, refs = _encode(sorted(state.items(), key=lambda kv: kv[0]))
             h = new_hash()
             h.update(data)
-            found = self.docs[(id(doc), content)] = (h.digest(), refs)
+            found = self.docs[(id(doc), None)] = (h.digest(), refs)
         return found
 
     def value(self, value, content: bool = True) -> bytes:
