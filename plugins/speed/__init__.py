@@ -6,7 +6,9 @@
   `{filename}` link, each "Linked from" entry a template lists). Once every document
   is read they cannot change, so each is computed once (`freeze_urls`).
 - Slugs: Pelican makes a new category object for each document that names the
-  category, and slugifies its name again for each (`remember_slugs`).
+  category, and slugifies its name again for each (`remember_slugs`); it computes a
+  document's path relative to the content folder for every URL it works out, five per
+  document (`remember_relative_paths`).
 - Pages (writer.py): a brief or page whose template inputs are unchanged since the last
   build is not rendered again; its last HTML is reused.
 - Content cache: Pelican's cache is keyed by file only, not by the code and settings
@@ -149,6 +151,33 @@ def remember_slugs() -> None:
     urlwrappers.slugify = slugify
 
 
+def remember_relative_paths() -> None:
+    """Content.get_relative_source_path is a pure function of the content folder, the
+    file and the working directory: remember its results."""
+    import functools
+
+    from pelican.contents import Content
+    from pelican.utils import posixize_path
+
+    if getattr(Content.get_relative_source_path, "remembered", False):
+        return
+
+    @functools.lru_cache(maxsize=65536)
+    def relative(folder: str, source_path: str, cwd: str) -> str:
+        return posixize_path(os.path.relpath(os.path.abspath(os.path.join(folder, source_path)),
+                                             os.path.abspath(folder)))
+
+    def get_relative_source_path(self, source_path=None):
+        if not source_path:
+            source_path = self.source_path
+        if source_path is None:
+            return None
+        return relative(self.settings["PATH"], source_path, os.getcwd())
+
+    get_relative_source_path.remembered = True
+    Content.get_relative_source_path = get_relative_source_path
+
+
 def get_writer(_pelican):
     return ReusingWriter
 
@@ -165,6 +194,7 @@ def register():
     from pelican import signals
 
     remember_slugs()
+    remember_relative_paths()
     signals.initialized.connect(fingerprint_cache)
     signals.readers_init.connect(install_reader)
     signals.article_generator_init.connect(note_files)
