@@ -58,6 +58,16 @@ def test_a_build_process_builds_each_save_and_ends_equal_to_a_fresh_build(tmp_pa
         brief.write_text(brief.read_text(encoding="utf-8").replace("[@wire-2052].", "[@wire-2025-03-25]."),
                          encoding="utf-8")
         assert builds.ask("build")["ok"]
+        # A rule only the lint has (it runs beside Pelican, in a child process, after the first
+        # build) stops the build all the same, before anything is published.
+        good = brief.read_text(encoding="utf-8")
+        brief.write_text(good + "\nThe talks also covered ports.\n", encoding="utf-8")
+        uncited = builds.ask("build")
+        assert not uncited["ok"] and uncited["code"] == 1
+        assert "paragraph has no citation" in uncited["log"] and "build failed: 1 problem;" in uncited["log"]
+        assert snapshot(output) == before
+        brief.write_text(good, encoding="utf-8")
+        assert builds.ask("build")["ok"]
         # A source renamed in the registry: every brief citing it shows the new title,
         # though none of them changed (the process remembers how each was resolved).
         registry = tmp_path / "content" / "sources.yaml"

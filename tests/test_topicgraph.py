@@ -186,3 +186,43 @@ def test_the_home_graph_is_drawn_again_when_a_title_changes_and_only_then():
     renamed, _, _ = home_graph(*site("Gamma"), "")
     assert again == first and [r["links"] for r in relations] == [1]
     assert "Gamma" in renamed and "Beta" not in renamed
+
+
+def test_every_graph_follows_a_change_of_title_or_link_and_only_what_changed_is_redrawn(monkeypatch):
+    # A build process draws again only when the graphs' inputs change (most saves change a
+    # sentence): each build has new document objects, so equal inputs must be recognised by
+    # value, and any change to a title, a link or a date must reach every graph showing it.
+    from types import SimpleNamespace
+
+    import topicgraph
+    from pelican.generators import ArticlesGenerator
+
+    drawn = []
+    real = topicgraph._draw_all
+    monkeypatch.setattr(topicgraph, "_draw_all", lambda *a: drawn.append(1) or real(*a))
+
+    def build(title_of_c="Gamma", a_links=None):
+        briefs = [SimpleNamespace(slug=s, title=t, url=f"briefs/{s}/", save_as=f"briefs/{s}/index.html",
+                                  began=d, link_counts=dict(links))
+                  for s, t, d, links in (("a", "Alpha", "2025-01-01", a_links or {"b": 2}),
+                                         ("b", "Beta", "2025-02-01", {"a": 1}),
+                                         ("c", title_of_c, "2025-03-01", {"b": 1}))]
+        generator = object.__new__(ArticlesGenerator)
+        generator.articles, generator.context = briefs, {}
+        generator.settings = {"RELATIVE_URLS": True, "SITEURL": "", "INDEX_SAVE_AS": "index.html"}
+        topicgraph.draw([generator])
+        return {b.slug: b for b in briefs}
+
+    first = build()
+    assert [n["title"] for n in first["a"].neighbours] == ["Beta"]
+    again = build()
+    assert len(drawn) == 1  # nothing changed: nothing drawn
+    assert again["b"].local_graph_svg == first["b"].local_graph_svg
+    assert again["b"].neighbours == first["b"].neighbours
+    renamed = build(title_of_c="Gamma renamed")
+    assert len(drawn) == 2
+    assert "Gamma renamed" in renamed["b"].local_graph_svg
+    assert [n["title"] for n in renamed["b"].neighbours] == ["Alpha", "Gamma renamed"]
+    linked = build(title_of_c="Gamma renamed", a_links={"b": 2, "c": 1})
+    assert len(drawn) == 3
+    assert [n["title"] for n in linked["a"].neighbours] == ["Beta", "Gamma renamed"]

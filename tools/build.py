@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import logging
 import os
@@ -24,10 +25,11 @@ import time
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, "plugins"))
 
-from problems import WARNING, ContentError, Problem, carried, collected, format_problems  # noqa: E402
+from problems import WARNING, ContentError, Problem, carried, collected, format_problems, settle  # noqa: E402
 
 from tools import atomic, search_index  # noqa: E402
-from tools.lint import BUILD_SKIPS, lint  # noqa: E402
+from tools.beside import Beside  # noqa: E402
+from tools.lint import BUILD_SKIPS, before_pelican, lint  # noqa: E402
 
 log = logging.getLogger("build")
 
@@ -117,7 +119,8 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
         try:
             try:
                 run_pelican(settings_file, output, overrides)
-                outcome = ("ok", None)
+                late = [p for p in settle() if p.level != WARNING]
+                outcome = ("problems", late) if late else ("ok", None)
             except ContentError as e:
                 outcome = ("problems", e.problems)
             except KeyboardInterrupt:
@@ -197,6 +200,11 @@ def lint_cache(output: str) -> str:
     return os.path.join(parent, ".cache", f"lint-{name}")
 
 
+def _lint_problems(settings_file: str, content: str | None, cache_dir: str | None) -> list[Problem]:
+    """The lint's own rules, as a build runs them (without what the plugins check)."""
+    return lint(settings_file, content, skip=BUILD_SKIPS, build_checks=False, cache_dir=cache_dir).problems
+
+
 def search_cache(output: str) -> str:
     """The search index's parts (tools/search_index.py), beside the build's cache."""
     parent, name = atomic.split(output)
@@ -205,13 +213,14 @@ def search_cache(output: str) -> str:
 
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
           use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = (),
-          counter: ErrorCounter | None = None) -> list[Problem] | None:
+          counter: ErrorCounter | None = None, later=None) -> list[Problem] | None:
     """Build into a staging folder, run `post_steps(folder)`, then publish it.
 
     Returns None on success or the problems that stopped the build; output/ is
     untouched unless the build succeeded. Errors in `found` (problems found before
     the build) stop it as the plugins' own do, once every document is read, so the
-    plugins' problems are listed with them. Builds of one output take turns (a lock);
+    plugins' problems are listed with them; so do those `later()` gives, asked for once
+    Pelican has read every document (checks that ran beside it). Builds of one output take turns (a lock);
     staging folders of a killed build are removed first. With `wait_cleanup=False`
     the previous output is deleted in the background once the new one is in place.
     With a `counter` (the command line), Pelican runs in a child process
@@ -224,12 +233,13 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
         staged = atomic.staging_dir(output)
         try:
             errors = [p for p in found if p.level != WARNING]
-            with timed("pelican"), carried(errors):
+            with timed("pelican"), carried(errors, later):
                 settings = {**cache_settings(output, use_cache), **(overrides or {})}
                 if counter is not None and hasattr(os, "fork"):
                     run_pelican_apart(settings_file, staged, settings, counter)
                 else:
                     run_pelican(settings_file, staged, settings)
+                    errors += [p for p in settle() if p.level != WARNING]
             if errors:  # settings without the problems plugin: nothing stopped Pelican
                 raise ContentError(errors)
             for step in post_steps:
@@ -278,12 +288,14 @@ def main(argv=None) -> int:
     return code
 
 
-def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
+def build_site(args, counter: ErrorCounter, search=None, beside: bool = True) -> tuple[int, str]:
     """One build, as `make html` runs it: (exit status, what to tell the user).
 
     `search`: None builds the search index on the staged site, so it ships (or fails)
     with it; a `BackgroundSearch` (a build process) publishes the last index instead
-    and refreshes it after."""
+    and refreshes it after. `beside`: the lint in a child process beside Pelican (False:
+    in this process, at `get_writer`, so that what it learns stays here: the first
+    build of a build process)."""
     started = time.monotonic()
     TIMINGS.clear()
     counter.messages.clear()
@@ -298,11 +310,14 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
             args.settings, cache=None if args.no_cache else search_cache(args.output))
         post_steps = (lambda _: _raise_logged(counter), index_step)
         # The checks of `make check`, so a build never publishes what they reject: the
-        # lint's own rules here, on the Markdown; the rest the plugins run while
-        # Pelican reads (each brief is converted once, and cached).
+        # lint's own rules on the Markdown, the rest the plugins run while Pelican reads
+        # (each brief is converted once, and cached). What Pelican needs to know first is
+        # checked here; the rest of the lint runs beside Pelican, on the other core, and
+        # its problems count at `get_writer`, before anything is written.
         with timed("checks"):
-            checked = lint(args.settings, args.content, skip=BUILD_SKIPS, build_checks=False,
-                           cache_dir=lint_cache(args.output) if not args.no_cache else None)
+            checked = before_pelican(args.settings, args.content)
+        rest_of_lint = functools.partial(
+            _lint_problems, args.settings, args.content, lint_cache(args.output) if not args.no_cache else None)
         unreadable = [p for p in checked.problems if p.rule == "file" and p.level != WARNING]
         if unreadable:  # Pelican would open them: a FIFO hangs, /dev/zero fills memory
             shown = display_path(args.output)
@@ -312,9 +327,15 @@ def build_site(args, counter: ErrorCounter, search=None) -> tuple[int, str]:
         overrides["BUILD_SLUGS"] = sorted(checked.slugs)  # plugins/crosslinks: files Pelican may drop
         KNOWN_CAUSES.files = tuple(sorted({p.path.split("/", 1)[-1] for p in checked.problems
                                            if p.level != WARNING and p.rule == "front-matter"}))
-        problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
-                         use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
-                         counter=counter if search is None else None)
+        lint_job = Beside(rest_of_lint) if beside else None
+        try:
+            problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
+                             use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
+                             counter=counter if search is None else None,
+                             later=lint_job.result if lint_job else rest_of_lint)
+        finally:
+            if lint_job:
+                lint_job.close()
     except KeyboardInterrupt:
         if search is not None:
             raise
@@ -359,6 +380,7 @@ def stay(args, counter: ErrorCounter) -> int:
     os.dup2(2, 1)  # what else prints to stdout (Pelican's summary) cannot break the protocol
     search = BackgroundSearch(args.output, search_index.step(args.settings, cache=search_cache(args.output)))
     captured = CapturedLog()
+    built = False  # the first build lints here, so later ones fork with what it learned (word stems...)
     logging.getLogger().addHandler(captured)
     try:
         for line in sys.stdin:
@@ -379,7 +401,8 @@ def stay(args, counter: ErrorCounter) -> int:
             # garbage is collected once it has answered, while the editor looks at the page.
             gc.disable()
             try:
-                code, report = build_site(args, counter, search)
+                code, report = build_site(args, counter, search, beside=built)
+                built = True
             except Exception:  # noqa: BLE001 - report it as the command line would, and stay up
                 code, report = 1, traceback.format_exc().rstrip()
             finally:

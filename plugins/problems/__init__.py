@@ -104,6 +104,7 @@ def relative_source(path: str) -> str:
 
 _collected: list[Problem] = []
 _carried: list[Problem] = []
+_later: list = []  # at most one function giving problems found beside Pelican (`carried`)
 
 
 def report(problem: Problem) -> None:
@@ -115,15 +116,29 @@ def collected() -> list[Problem]:
 
 
 @contextlib.contextmanager
-def carried(found: list[Problem]):
-    """Problems found before Pelican runs (tools/build.py: the lint's own rules) count
+def carried(found: list[Problem], later=None):
+    """Problems found before Pelican runs (tools/build.py: what the lint checks first) count
     as the plugins' do: a build that has errors among them fails at `get_writer`, with
-    the plugins' problems listed too, before anything is written."""
+    the plugins' problems listed too, before anything is written. `later()` gives the
+    problems of checks that ran while Pelican read (the rest of the lint, in another
+    process): asked for at `get_writer`, they count the same."""
     _carried[:] = found
+    _later[:] = [later] if later is not None else []
     try:
         yield
     finally:
         _carried.clear()
+        _later.clear()
+
+
+def settle() -> list[Problem]:
+    """The problems `carried(later=...)` had still to ask for (Pelican stopped before
+    `get_writer`, or the settings leave this plugin out), now counted as collected."""
+    found = []
+    while _later:
+        found.extend(_later.pop()())
+    _collected.extend(found)
+    return found
 
 
 def restore(found: list[Problem]) -> None:
@@ -173,6 +188,7 @@ def _report_read_problems(generators) -> None:
 
 def _fail_if_errors(_pelican):
     # Warnings are printed by the build tool once the build is done, beside the errors' format.
+    settle()
     errors = [p for p in set(_collected) if p.level == ERROR]
     if errors:
         raise ContentError(errors)

@@ -66,6 +66,8 @@ def fingerprint_cache(pelican) -> None:
         return
     code = fingerprint.code(settings)
     MEMORY.use(code if memory else None)
+    if memory:  # Pelican stamps every file even with its cache off: a stat, not a hash of it
+        settings["CHECK_MODIFIED_METHOD"] = "mtime"
     base = settings["CACHE_PATH"]
     folder = os.path.join(base, code[:20])
     settings["CACHE_PATH"] = folder

@@ -149,29 +149,60 @@ def _save(path: str | None) -> None:
         pass  # a cache: the next build draws again
 
 
+def _inputs(briefs: list, groups: list, settings) -> tuple:
+    """Everything the graphs are drawn from: equal inputs, equal graphs."""
+    return (
+        settings.get("RELATIVE_URLS"), settings.get("SITEURL", ""), settings.get("INDEX_SAVE_AS", "index.html"),
+        tuple((g["thread"].id, g["thread"].title, g["url"], tuple(b.slug for b in g["briefs"])) for g in groups),
+        tuple((b.slug, b.title, b.url, b.save_as, began(b), tuple(getattr(b, "link_counts", {}).items()))
+              for b in briefs),
+    )
+
+
+_whole: dict = {}  # the last build's inputs ("key") and what was drawn from them
+
+
 def draw(generators):
     briefs = [a for gen in generators if isinstance(gen, ArticlesGenerator) for a in gen.articles]
     if not generators or not briefs:
         return
     settings = generators[0].settings
     context = generators[0].context
-    _load(_cache_path(settings))
     groups = context.get("threads") or []
+    by_slug = {b.slug: b for b in briefs}
+    key = _inputs(briefs, groups, settings)
+    if _whole.get("key") != key:  # in a build process, most edits change no link, title or date
+        _whole.clear()
+        _whole.update(key=key, **_draw_all(briefs, groups, settings, by_slug))
+    if groups:
+        context["topic_graph_svg"] = Markup(_whole["home_svg"])
+        context["topic_graph_relations"] = [{"a": by_slug[a], "b": by_slug[b], "links": links}
+                                            for a, b, links in _whole["relations"]]
+    for brief in briefs:
+        brief.neighbours, svg = _whole["local"][brief.slug]
+        brief.local_graph_svg = Markup(svg) if svg else ""
+
+
+def _draw_all(briefs: list, groups: list, settings, by_slug: dict) -> dict:
+    """The home graph and its relations (by slug), and each brief's neighbours and graph."""
+    _load(_cache_path(settings))
+    drawn = {"home_svg": "", "relations": [], "local": {}}
     if groups:
         svg, relations, _ = home_graph(groups, briefs, page_siteurl(settings, settings.get("INDEX_SAVE_AS", "index.html")))
-        context["topic_graph_svg"] = Markup(svg)
-        context["topic_graph_relations"] = relations
-    by_slug = {b.slug: b for b in briefs}
+        drawn["home_svg"] = svg
+        drawn["relations"] = [(r["a"].slug, r["b"].slug, r["links"]) for r in relations]
     incoming = incoming_links(briefs)
     _last.next_build()
     for brief in briefs:
         items = neighbours(brief, by_slug, incoming)
         # Plain values, not the other briefs: a brief's page is rebuilt when what it shows
         # of its neighbours changes, not whenever they change (plugins/speed).
-        brief.neighbours = [{"title": i["brief"].title, "url": i["brief"].url, "links_to": i["links_to"],
-                             "linked_from": i["linked_from"], "when": i["when"]} for i in items]
-        brief.local_graph_svg = Markup(local_graph(brief, items, page_siteurl(settings, brief.save_as))) if items else ""
+        shown = [{"title": i["brief"].title, "url": i["brief"].url, "links_to": i["links_to"],
+                  "linked_from": i["linked_from"], "when": i["when"]} for i in items]
+        svg = local_graph(brief, items, page_siteurl(settings, brief.save_as)) if items else ""
+        drawn["local"][brief.slug] = (shown, svg)
     _save(_cache_path(settings))
+    return drawn
 
 
 def register():

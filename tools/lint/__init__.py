@@ -171,6 +171,37 @@ def lint(settings_file: str = "pelicanconf.py", content: str | None = None, *, m
     return Result(sorted({p for p in problems if p.rule not in skip}), len(docs), slugs=slugs, quotes=log or [])
 
 
+def before_pelican(settings_file: str = "pelicanconf.py", content: str | None = None) -> Result:
+    """What a build must know before Pelican starts, so that the rest of the lint can run
+    beside it (tools/build.py): files Pelican must not open (`tree_problems`), every
+    file's slug, and the front matter Pelican would drop a file for. A few hundredths of
+    a second at 1,000 briefs: each file's bytes and front matter, no Markdown."""
+    from briefs.frontmatter import check as check_front_matter
+    from briefs.frontmatter import theme_templates
+
+    from . import documents
+
+    settings = documents.load_settings(settings_file, content)
+    problems = documents.tree_problems(settings)
+    if any(p.level == ERROR for p in problems):  # a FIFO or /dev/zero: reading anything further could hang
+        return Result(sorted(problems))
+    templates = theme_templates(settings.get("THEME"))
+    docs = documents.discover(settings)
+    slugs = {}
+    for doc in docs:
+        data = documents.read_bytes(doc)
+        try:
+            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError:  # the build's reader reports it, located
+            slugs.setdefault(documents.slug_of(doc, data), doc.source_file)
+            continue
+        header = documents.read_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+        slug = header.get("slug", ("", 0))[0] or os.path.splitext(os.path.basename(doc.source_path))[0]
+        slugs.setdefault(slug, doc.source_file)  # as documents.slug_of gives it
+        problems += check_front_matter(doc.source_file, header, doc.kind, templates)
+    return Result(sorted(set(problems)), len(docs), slugs=slugs)
+
+
 def _fingerprints_folder(settings: dict) -> str:
     from quotes.fingerprint import fingerprints_dir
 
