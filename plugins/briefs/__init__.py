@@ -20,6 +20,7 @@ import re
 from problems import report
 
 from .frontmatter import check, read_header, theme_templates
+from .memo import ByFile
 
 HEADING_RE = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")
@@ -67,15 +68,21 @@ def separate_status(_generator, metadata):
         metadata["status"] = "published"
 
 
+def _header(data: bytes) -> dict:
+    # "replace": a file that is not UTF-8 is already a located problem (plugins/speed).
+    return read_header(data.decode("utf-8", "replace"))
+
+
+_headers = ByFile()
+
+
 def prepare(generators):
     templates = theme_templates(generators[0].settings.get("THEME")) if generators else None
     for doc in all_documents(generators):
         project_root = os.path.dirname(doc.settings["PATH"])
         doc.source_file = os.path.relpath(doc.source_path, project_root).replace(os.sep, "/")
         kind = "brief" if doc.__class__.__name__ == "Article" else "page"
-        # errors="replace": a file that is not UTF-8 is already a located problem (plugins/speed).
-        with open(doc.source_path, encoding="utf-8", errors="replace") as f:
-            header = read_header(f.read())
+        header = _headers.get(doc.source_path, _header)
         for problem in check(doc.source_file, header, kind, templates):
             report(problem)
         doc.header, doc.kind = header, kind  # for later plugins' checks (threads), with line numbers

@@ -64,6 +64,7 @@ class Resolved(NamedTuple):
 # document it has not changed; its links are resolved again only when a target's title,
 # summary, status, address or sections changed.
 _last = LastBuild()
+_ids = LastBuild()  # the ids in a document's HTML, by the HTML
 
 
 def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
@@ -86,7 +87,12 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
 
     def ids_of(target):
         if target.slug not in ids:
-            ids[target.slug] = set(ID_RE.findall(target._content or "")) | set(template_ids)
+            content = target._content or ""
+            found = _ids.previous.get(content) or _ids.current.get(content)  # the same text object, mostly
+            if found is None:
+                found = frozenset(ID_RE.findall(content))
+            _ids.current[content] = found
+            ids[target.slug] = found | set(template_ids)
         return ids[target.slug]
 
     def seen_as(slug, section):
@@ -97,6 +103,7 @@ def resolve(documents, template_ids=(), dropped=frozenset()) -> list[Problem]:
         return target.relative_source_path, shown[target.slug], not section or section in ids_of(target)
 
     _last.next_build()
+    _ids.next_build()
     for doc in documents:
         doc.outgoing = []
         doc.link_counts = {}  # slug -> how many links to it: how strong a relation is (topicgraph)

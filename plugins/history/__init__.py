@@ -45,9 +45,10 @@ def annotate(documents, settings) -> None:
     repo = read_log(settings["PATH"])
     if repo.error and repo.root:
         log.warning("history: %s", repo.error)
+    root = os.path.realpath(repo.root) if repo.root else None
     for doc in documents:
-        if repo.root:
-            path = os.path.relpath(os.path.realpath(doc.source_path), os.path.realpath(repo.root)).replace(os.sep, "/")
+        if root:
+            path = os.path.relpath(os.path.realpath(doc.source_path), root).replace(os.sep, "/")
         else:
             path = getattr(doc, "source_file", None) or doc.relative_source_path
         doc.edit_url = _url(settings, "edit", f"{branch}/{path}")

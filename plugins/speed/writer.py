@@ -64,13 +64,14 @@ def _wrapper(obj):
     return str, (f"{type(obj).__name__}:{obj.name}",)
 
 
-def _encode(value) -> tuple[bytes, list]:
+def _encode(value, types: tuple | None = None) -> tuple[bytes, list]:
     """(bytes, documents referred to) for a value; raises if it cannot be encoded.
 
     Pickle as a deterministic encoding: no memo (equal values give equal bytes), documents
     and tags by name (each document is hashed once, on its own). By the pickler's table of
     types, not `reducer_override`: that is a Python call for every object that is not a
-    plain str, int, list... (each Markup string), a third of the time of a page's key."""
+    plain str, int, list... (each Markup string), a third of the time of a page's key.
+    `types`: `_types()`, found once per build by the caller."""
     refs: list = []
 
     def document(obj):
@@ -80,16 +81,22 @@ def _encode(value) -> tuple[bytes, list]:
     f = io.BytesIO()
     pickler = pickle.Pickler(f, protocol=5)
     pickler.fast = True  # no memo: a value's bytes do not depend on what it shares
-    pickler.dispatch_table = {**{kind: document for kind in _kinds(Content)},
-                              **{kind: _wrapper for kind in _kinds(URLWrapper)}}
+    documents, wrappers = types or _types()
+    pickler.dispatch_table = {**dict.fromkeys(documents, document), **dict.fromkeys(wrappers, _wrapper)}
     pickler.dump(value)
     return f.getvalue(), refs
+
+
+def _types() -> tuple[tuple, tuple]:
+    """Content and URLWrapper, each with every class derived from it."""
+    return tuple(_kinds(Content)), tuple(_kinds(URLWrapper))
 
 
 class Digests:
     """Hashes of documents and context values, memoized for one build."""
 
     def __init__(self):
+        self.types = _types()  # walking the class tree for each value cost more than encoding most
         self.docs: dict[tuple[int, bool | None], tuple[bytes, list]] = {}  # None: without its HTML, always
         self.values: dict[tuple[int, bool], tuple[object, bytes]] = {}
 
@@ -104,7 +111,7 @@ class Digests:
         if found is None:
             if content:
                 bare, refs = self._bare(doc)
-                data, more = _encode(getattr(doc, "_content", None))
+                data, more = _encode(getattr(doc, "_content", None), self.types)
                 h = new_hash()
                 h.update(bare + b"\0_content\0" + data)
                 found = (h.digest(), refs + more)
@@ -117,7 +124,7 @@ class Digests:
         found = self.docs.get((id(doc), None))
         if found is None:
             state = {k: v for k, v in vars(doc).items() if k not in SKIP_ATTRS and k != "_content"}
-            data, refs = _encode(sorted(state.items(), key=lambda kv: kv[0]))
+            data, refs = _encode(sorted(state.items(), key=lambda kv: kv[0]), self.types)
             h = new_hash()
             h.update(data)
             found = self.docs[(id(doc), None)] = (h.digest(), refs)
@@ -134,7 +141,7 @@ class Digests:
             digest, refs = self.doc(value)  # a page's own document: always all of it
             h.update(digest)
         else:
-            data, refs = _encode(value)
+            data, refs = _encode(value, self.types)
             h.update(data)
         seen = {id(value)}
         for ref in sorted(refs, key=lambda d: str(d.source_path)):

@@ -16,6 +16,7 @@ fraction of a second.
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 import importlib.util
 import os
@@ -181,6 +182,11 @@ def before_pelican(settings_file: str = "pelicanconf.py", content: str | None = 
 
     from . import documents
 
+    global _first_read
+    if _first_read is None:
+        from briefs.memo import ByFile
+
+        _first_read = ByFile()  # a build process reads again only the files that changed
     settings = documents.load_settings(settings_file, content)
     problems = documents.tree_problems(settings)
     if any(p.level == ERROR for p in problems):  # a FIFO or /dev/zero: reading anything further could hang
@@ -189,17 +195,26 @@ def before_pelican(settings_file: str = "pelicanconf.py", content: str | None = 
     docs = documents.discover(settings)
     slugs = {}
     for doc in docs:
-        data = documents.read_bytes(doc)
-        try:
-            text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-        except UnicodeDecodeError:  # the build's reader reports it, located
-            slugs.setdefault(documents.slug_of(doc, data), doc.source_file)
-            continue
-        header = documents.read_header(text.replace("\r\n", "\n").replace("\r", "\n"))
-        slug = header.get("slug", ("", 0))[0] or os.path.splitext(os.path.basename(doc.source_path))[0]
-        slugs.setdefault(slug, doc.source_file)  # as documents.slug_of gives it
-        problems += check_front_matter(doc.source_file, header, doc.kind, templates)
+        slug, header = _first_read.get(doc.source_path, functools.partial(_slug_and_header, doc))
+        slugs.setdefault(slug, doc.source_file)
+        if header is not None:  # else not UTF-8: the build's reader reports it, located
+            problems += check_front_matter(doc.source_file, header, doc.kind, templates)
     return Result(sorted(set(problems)), len(docs), slugs=slugs)
+
+
+def _slug_and_header(doc, data: bytes) -> tuple[str, dict | None]:
+    """The slug Pelican gives the file (as documents.slug_of) and its front matter."""
+    from . import documents
+
+    try:
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return documents.slug_of(doc, data), None
+    header = documents.read_header(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return header.get("slug", ("", 0))[0] or os.path.splitext(os.path.basename(doc.source_path))[0], header
+
+
+_first_read = None  # briefs.memo.ByFile, made on first use (the plugins' folder is on the path by then)
 
 
 def _fingerprints_folder(settings: dict) -> str:
