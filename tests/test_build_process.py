@@ -83,3 +83,29 @@ def test_a_build_process_builds_each_save_and_ends_equal_to_a_fresh_build(tmp_pa
     preview, made = snapshot(output), snapshot(fresh.output)
     assert sorted(preview) == sorted(made)
     assert [name for name in made if preview[name] != made[name]] == []
+
+
+def test_a_file_linked_with_static_follows_the_edits_of_a_build_process(tmp_path):
+    # Pelican copies a file a brief links with {static}; the build process remembers which
+    # files each document's HTML links (plugins/speed), so the link's arrival and removal
+    # must both reach the output.
+    write_site(tmp_path, FILES)
+    (tmp_path / "content" / "images").mkdir()
+    (tmp_path / "content" / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nfixture")
+    output = tmp_path / "preview"
+    brief = tmp_path / "content" / "briefs" / "a.md"
+    plain = brief.read_text(encoding="utf-8")
+    builds = BuildProcess(tmp_path, output)
+    try:
+        assert builds.ask("build")["ok"]
+        assert not (output / "images" / "map.png").exists()
+        brief.write_text(plain + "\n![A map of the coast]({static}/images/map.png) [@wire-2025-03-25]\n",
+                         encoding="utf-8")
+        linked = builds.ask("build")
+        assert linked["ok"], linked["log"]
+        assert (output / "images" / "map.png").read_bytes().endswith(b"fixture")
+        brief.write_text(plain, encoding="utf-8")
+        assert builds.ask("build")["ok"]
+        assert not (output / "images" / "map.png").exists()
+    finally:
+        assert builds.close() == 0

@@ -83,6 +83,32 @@ def test_a_warm_rebuild_renders_only_the_pages_that_changed(corpus, tmp_path, ca
     assert tree(out) == tree(cold)
 
 
+def test_the_home_page_is_rendered_again_only_when_what_it_lists_changes(corpus, tmp_path, caplog):
+    # The home page lists every brief. Pelican passes it the list to paginate, but with
+    # DEFAULT_PAGINATION off it is one page made from its key's inputs, so it is reused too.
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    out = tmp_path / "output"
+    assert build.build(SETTINGS, str(out), {"PATH": str(content)}) is None
+    brief = sorted((content / "briefs").glob("*.md"))[7]
+
+    def rebuild(old: str, new: str) -> list[str]:
+        brief.write_text(brief.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger="speed"):
+            assert build.build(SETTINGS, str(out), {"PATH": str(content)}) is None
+        return [r.getMessage().split()[-1] for r in caplog.records if r.getMessage().startswith("speed: rendered ")]
+
+    assert "index.html" not in rebuild("## In short\n\n", "## In short\n\nEdited. ")
+    assert "index.html" in rebuild("Summary: ", "Summary: Changed. ")
+    assert "Changed. " in (out / "index.html").read_text(encoding="utf-8")
+    cold = tmp_path / "cold"
+    assert build.build(SETTINGS, str(cold), {"PATH": str(content)}, use_cache=False) is None
+    assert tree(out) == tree(cold)
+
+
 def test_the_cache_folder_changes_with_the_settings_and_not_with_the_output(corpus):
     settings = pelican_settings(corpus)
     same = dict(settings, OUTPUT_PATH="/elsewhere", CACHE_PATH="/other")

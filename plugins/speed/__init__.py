@@ -39,6 +39,7 @@ import os
 import re
 import shutil
 
+from briefs.memo import LastBuild
 from jinja2 import FileSystemBytecodeCache
 
 from . import fingerprint
@@ -180,6 +181,33 @@ def remember_relative_paths() -> None:
     Content.get_relative_source_path = get_relative_source_path
 
 
+def remember_static_links() -> None:
+    """Content.get_static_links scans a document's whole HTML with a regular expression, on
+    every build, for `{static}` links: remember the answer for the same HTML, file and
+    settings (a build process reads the same HTML object for every file it has not changed).
+    What the last build found is kept (`STATIC_LINKS`, turned over at `initialized`)."""
+    from pelican.contents import Content
+
+    if getattr(Content.get_static_links, "remembered", False):
+        return
+    original = Content.get_static_links
+
+    def get_static_links(self) -> set[str]:
+        key = (self._content, self.settings.get("INTRASITE_LINK_REGEX"), self.relative_dir,
+               self.settings.get("PATH"), self.source_path, os.getcwd())
+        return set(STATIC_LINKS.get(key, lambda: frozenset(original(self))))
+
+    get_static_links.remembered = True
+    Content.get_static_links = get_static_links
+
+
+STATIC_LINKS = LastBuild()
+
+
+def _next_build(_pelican) -> None:
+    STATIC_LINKS.next_build()
+
+
 def get_writer(_pelican):
     return ReusingWriter
 
@@ -197,6 +225,8 @@ def register():
 
     remember_slugs()
     remember_relative_paths()
+    remember_static_links()
+    signals.initialized.connect(_next_build)
     signals.initialized.connect(fingerprint_cache)
     signals.readers_init.connect(install_reader)
     signals.article_generator_init.connect(note_files)

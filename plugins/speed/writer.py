@@ -2,8 +2,9 @@
 
 Rendering templates is most of the writing time, and after an edit to one brief
 almost every page renders to the same bytes. Each page written through
-`Writer.write_file` (briefs, pages, the timeline, the sources page... not the
-paginated lists) is keyed by a hash of everything its template can read:
+`Writer.write_file` (briefs, pages, the timeline, the sources page, the home page; not
+a list Pelican splits into several pages) is keyed by a hash of everything its template
+can read:
 
 - the code and theme fingerprints (plugins, settings, package versions, templates);
 - the template's name and the output file's name (which fixes the relative SITEURL);
@@ -345,7 +346,7 @@ class ReusingWriter(Writer):
         store = self.store
         if paginated is None:  # as Writer.write_file decides whether to paginate
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}} or None
-        paginates = bool(paginated) and template_name in self.settings.get("PAGINATED_TEMPLATES", {})
+        paginates = bool(paginated) and self._pages_per(template_name)
         key = None if not name or store is None or paginates else store.key(template, name, relative_urls, context, kwargs)
         stored = store.get(key) if key else None
         if stored is None:
@@ -378,6 +379,15 @@ class ReusingWriter(Writer):
             store.place(stored, path)
         signals.content_written.send(path, context=localcontext)
         return None
+
+    def _pages_per(self, template_name) -> int | None:
+        """How many items a page of this template holds, if Pelican splits it into pages. A
+        list that is not split (DEFAULT_PAGINATION False: the home page) is one page, made
+        from what its key holds (the list's documents, the settings), so it is reused too."""
+        templates = self.settings.get("PAGINATED_TEMPLATES", {})
+        if template_name not in templates:
+            return None
+        return templates[template_name] or self.settings.get("DEFAULT_PAGINATION") or None
 
     def _note_write(self, path: str, override: bool) -> bool:
         """Writer._open_w's checks, for a file written here; False: skip it as Writer would."""
