@@ -109,3 +109,41 @@ def test_a_file_linked_with_static_follows_the_edits_of_a_build_process(tmp_path
         assert not (output / "images" / "map.png").exists()
     finally:
         assert builds.close() == 0
+
+
+def test_make_html_reuses_what_the_last_build_worked_out_and_still_follows_every_change(tmp_path):
+    # Each `make html` is a new process: the plugins' results of the last build (cross-links,
+    # citations, timeline, topic graphs) are read back from the cache folder. A change they
+    # depend on (a linked brief's title, a source's title) must still reach every page, and a
+    # damaged file must only cost the time to work it out again.
+    write_site(tmp_path, FILES)
+    a = tmp_path / "content" / "briefs" / "a.md"
+    a.write_text(a.read_text(encoding="utf-8") + "\nSee also [[bb]] [@wire-2025-03-25].\n", encoding="utf-8")
+    output = tmp_path / "output"
+    assert run_build(tmp_path, output=output).returncode == 0
+    (saved,) = (tmp_path / ".cache").glob("build-output/*/memos.pickle")
+    assert saved.stat().st_size > 0
+
+    def same_as_a_fresh_build():
+        kept = snapshot(output)
+        fresh = run_build(tmp_path, output=tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}")  # no cache yet
+        assert fresh.returncode == 0, fresh.stderr
+        made = snapshot(fresh.output)
+        assert sorted(kept) == sorted(made)
+        assert [name for name in made if kept[name] != made[name]] == []
+        return kept
+
+    bb = tmp_path / "content" / "briefs" / "bb.md"
+    bb.write_text(bb.read_text(encoding="utf-8").replace("Title: ", "Title: Renamed ", 1), encoding="utf-8")
+    registry = tmp_path / "content" / "sources.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("A fixture wire story", "A renamed story"),
+                        encoding="utf-8")
+    assert run_build(tmp_path, output=output).returncode == 0
+    kept = same_as_a_fresh_build()
+    assert "Renamed " in kept["briefs/a/index.html"].decode() and "A renamed story" in kept["briefs/bb/index.html"].decode()
+
+    saved.write_bytes(b"not a pickle")
+    a.write_text(a.read_text(encoding="utf-8").replace("zeppelin", "airship"), encoding="utf-8")
+    again = run_build(tmp_path, output=output)
+    assert again.returncode == 0, again.stderr
+    same_as_a_fresh_build()

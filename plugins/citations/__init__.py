@@ -83,7 +83,7 @@ def _resolve(doc, registry, registry_digest: bytes) -> list:
     return problems
 
 
-_last = LastBuild()  # each document's resolution: its HTML and the registry are all it depends on
+_last = LastBuild("citations")  # each document's resolution: its HTML and the registry are all it depends on
 
 
 def register():

@@ -63,7 +63,7 @@ class Resolved(NamedTuple):
 # Each document's resolution in the last build. A build process reads the same HTML for a
 # document it has not changed; its links are resolved again only when a target's title,
 # summary, status, address or sections changed.
-_last = LastBuild()
+_last = LastBuild("crosslinks")
 _ids = LastBuild()  # the ids in a document's HTML, by the HTML
 
 

@@ -39,6 +39,7 @@ import os
 import re
 import shutil
 
+from briefs import memo
 from briefs.memo import LastBuild
 from jinja2 import FileSystemBytecodeCache
 
@@ -48,6 +49,7 @@ from .writer import PageStore, ReusingWriter
 
 log = logging.getLogger(__name__)
 
+MEMO_FILE = "memos.pickle"  # briefs.memo: the plugins' results of the last build
 KEEP_CACHES = 3  # fingerprint folders kept (the current one and the last few)
 FOLDER_RE = re.compile(r"^[0-9a-f]{20}$")
 _files: list = []
@@ -79,6 +81,8 @@ def fingerprint_cache(pelican) -> None:
     environment = dict(settings.get("JINJA_ENVIRONMENT") or {})
     environment.setdefault("bytecode_cache", FileSystemBytecodeCache(_folder(folder, "jinja")))
     settings["JINJA_ENVIRONMENT"] = environment
+    if settings.get("LOAD_CONTENT_CACHE"):  # a new process: what the last build's plugins worked out
+        memo.load(os.path.join(folder, MEMO_FILE))
     if reuse:
         render = f"{code}:{fingerprint.theme(settings)}"
         ReusingWriter.store = PageStore(os.path.join(folder, "pages"), render)
@@ -212,7 +216,10 @@ def get_writer(_pelican):
     return ReusingWriter
 
 
-def commit(_pelican) -> None:
+def commit(pelican) -> None:
+    settings = pelican.settings
+    if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
+        memo.save(os.path.join(settings["CACHE_PATH"], MEMO_FILE))
     store = ReusingWriter.store
     if store is not None:
         store.commit()

@@ -37,7 +37,7 @@ def _reader(path):
     return read
 
 
-_last = LastBuild()  # `parse` is a pure function of (path, HTML): reused for the same pair (the HTML compared, not trusted)
+_last = LastBuild("timeline")  # `parse` is a pure function of (path, HTML): reused for the same pair (the HTML compared, not trusted)
 
 
 def collect(generators):

@@ -159,7 +159,7 @@ def _inputs(briefs: list, groups: list, settings) -> tuple:
     )
 
 
-_whole: dict = {}  # the last build's inputs ("key") and what was drawn from them
+_whole = LastBuild("topicgraph")  # everything drawn, by all its inputs: kept on disk for make html too
 
 
 def draw(generators):
@@ -170,16 +170,15 @@ def draw(generators):
     context = generators[0].context
     groups = context.get("threads") or []
     by_slug = {b.slug: b for b in briefs}
-    key = _inputs(briefs, groups, settings)
-    if _whole.get("key") != key:  # in a build process, most edits change no link, title or date
-        _whole.clear()
-        _whole.update(key=key, **_draw_all(briefs, groups, settings, by_slug))
+    # Most edits change no link, title or date: then nothing is drawn again.
+    _whole.next_build()
+    drawn = _whole.get(_inputs(briefs, groups, settings), lambda: _draw_all(briefs, groups, settings, by_slug))
     if groups:
-        context["topic_graph_svg"] = Markup(_whole["home_svg"])
+        context["topic_graph_svg"] = Markup(drawn["home_svg"])
         context["topic_graph_relations"] = [{"a": by_slug[a], "b": by_slug[b], "links": links}
-                                            for a, b, links in _whole["relations"]]
+                                            for a, b, links in drawn["relations"]]
     for brief in briefs:
-        brief.neighbours, svg = _whole["local"][brief.slug]
+        brief.neighbours, svg = drawn["local"][brief.slug]
         brief.local_graph_svg = Markup(svg) if svg else ""
 
 
