@@ -52,7 +52,7 @@ from . import corpus as corpus_module
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
 MODES = ("baseline", "baseline_warm", "cold", "warm", "server", "linkcheck")
-PHASES = {"checks": "checks (make check's rules)", "pelican": "Pelican with our plugins",
+PHASES = {"checks": "checks Pelican needs first", "pelican": "Pelican, plugins, lint beside",
           "search_index": "search index (Pagefind)",
           "carry_over": "last search index, linked in",
           "background": "then search index, in the background"}

@@ -28,6 +28,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if os.path.join(HERE, "plugins") not in sys.path:
     sys.path.insert(0, os.path.join(HERE, "plugins"))
 
+from briefs.memo import ByFile  # noqa: E402
 from problems import ERROR, Problem  # noqa: E402
 
 DEFAULT_MAX_AGE_DAYS = 90
@@ -182,11 +183,6 @@ def before_pelican(settings_file: str = "pelicanconf.py", content: str | None = 
 
     from . import documents
 
-    global _first_read
-    if _first_read is None:
-        from briefs.memo import ByFile
-
-        _first_read = ByFile()  # a build process reads again only the files that changed
     settings = documents.load_settings(settings_file, content)
     problems = documents.tree_problems(settings)
     if any(p.level == ERROR for p in problems):  # a FIFO or /dev/zero: reading anything further could hang
@@ -214,7 +210,7 @@ def _slug_and_header(doc, data: bytes) -> tuple[str, dict | None]:
     return header.get("slug", ("", 0))[0] or os.path.splitext(os.path.basename(doc.source_path))[0], header
 
 
-_first_read = None  # briefs.memo.ByFile, made on first use (the plugins' folder is on the path by then)
+_first_read = ByFile()  # a build process reads again only the files that changed
 
 
 def _fingerprints_folder(settings: dict) -> str:
