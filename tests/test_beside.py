@@ -1,4 +1,4 @@
-"""tools/beside.py: a function run in a forked child while the build goes on (the lint
+"""plugins/speed/beside.py: a function run in a forked child while the build goes on (the lint
 beside Pelican). Its answer arrives whole, wherever it is asked for, or the work is done
 where it is asked for: a result is never lost, and no child is left behind."""
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tools.beside import Beside
+from speed.beside import Beside
 
 
 def child_pid() -> int:

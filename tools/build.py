@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.join(HERE, "plugins"))
 from problems import WARNING, ContentError, Problem, carried, collected, format_problems, settle  # noqa: E402
 
 from tools import atomic, search_index  # noqa: E402
-from tools.beside import Beside  # noqa: E402
+from speed.beside import Beside  # noqa: E402
 from tools.lint import BUILD_SKIPS, before_pelican, lint  # noqa: E402
 
 log = logging.getLogger("build")

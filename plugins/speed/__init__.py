@@ -218,12 +218,16 @@ def get_writer(_pelican):
 
 def commit(pelican) -> None:
     settings = pelican.settings
+    if ReusingWriter.current is not None:  # before any other plugin's `finalized` reads the output
+        writer, ReusingWriter.current = ReusingWriter.current, None
+        writer.render_pending()
     if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
         memo.save(os.path.join(settings["CACHE_PATH"], MEMO_FILE))
     store = ReusingWriter.store
     if store is not None:
         store.commit()
-        log.info("speed: %d page(s) rendered, %d reused", store.rendered, store.reused)
+        split = f" ({store.in_child} of them in a child, on the other core)" if store.in_child else ""
+        log.info("speed: %d page(s) rendered%s, %d reused", store.rendered, split, store.reused)
     PREFETCH.stop()
 
 

@@ -24,6 +24,15 @@ What came out of the template last time is kept in the cache folder
 (`pages/KEY.html`, with a hash of its bytes checked before use) and written to the
 new output in place of a rendering; `content_written` is sent for it as for a
 rendered page, so plugins that collect pages (the sitemap) see every page.
+
+Pages that must be rendered are not rendered when Pelican asks: each is noted with a
+copy of its context, and all are rendered at `finalized` (`render_pending`). When there
+are many (a cold build), a forked child renders every other one while this process
+renders the rest, each on its own core; the child hands back what it stored, and
+`content_written` is sent here for its pages. The bytes are the same as rendering
+each page when asked: each renders from the context it would have had, and the shared
+context's `localsiteurl`, which documents read while rendering, is set before each
+render as Pelican's writer sets it.
 """
 
 from __future__ import annotations
@@ -44,10 +53,13 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from .beside import Beside
 from .fingerprint import new_hash
+from .reader import workers
 
 log = logging.getLogger(__name__)
 SKIP_ATTRS = {"_context", "settings"}  # the whole site, and the settings (fingerprinted)
+MIN_SPLIT = 32  # pages to render below which a forked child costs more than it saves
 _MISSING = object()
 
 
@@ -207,7 +219,7 @@ class PageStore:
         self.names: dict[str, set] = {k: set(v) for k, v in saved.get("templates", {}).items()}
         self.used: dict[str, str] = {}
         self.digests = Digests()
-        self.reused = self.rendered = 0
+        self.reused = self.rendered = self.in_child = 0
 
     def key(self, template, name: str, relative_urls: bool, context: dict, kwargs: dict) -> str | None:
         """The page's key, or None when its inputs cannot be told (then it is rendered)."""
@@ -328,11 +340,14 @@ class ReusingWriter(Writer):
 
     store: PageStore | None = None  # set by the plugin for each build
     filters: list = []
+    current: "ReusingWriter | None" = None  # this build's writer, for `render_pending`
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._tee: _Tee | None = None
         self._capture: str | None = None  # the page being rendered
+        self._pending: list[_Job] = []
+        ReusingWriter.current = self
 
     def _open_w(self, filename, encoding, override=False):
         f = super()._open_w(filename, encoding, override)
@@ -350,27 +365,18 @@ class ReusingWriter(Writer):
         key = None if not name or store is None or paginates else store.key(template, name, relative_urls, context, kwargs)
         stored = store.get(key) if key else None
         if stored is None:
-            self._capture, self._tee = name or "", None
-            try:
-                super().write_file(name, template, context, relative_urls, paginated,
-                                   template_name, override_output, url, **kwargs)
-            finally:
-                self._capture = None
-            if key and self._tee is not None:
-                store.put(key, "".join(self._tee.parts), sanitised_join(self.output_path, name))
-                log.debug("speed: rendered %s", name)
+            job = _Job(key, name, template, context, context.copy(), relative_urls, paginated,
+                       template_name, override_output, url, kwargs)
+            if key and not override_output:
+                self._pending.append(job)  # rendered at `finalized`, perhaps on the other core
+                _set_localsiteurl(context, _localcontext(job))  # as if rendered now
+            else:
+                self._render(job)
             return None
         # What Writer.write_file would have done, minus the rendering.
-        localcontext = context.copy()
-        localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
-        if relative_urls:
-            relative_url = path_to_url(get_relative_path(name))
-            localcontext["SITEURL"] = relative_url
-            localcontext["localsiteurl"] = relative_url
-        localcontext["output_file"] = name
-        localcontext.update(kwargs)
-        if localcontext["localsiteurl"]:
-            context["localsiteurl"] = localcontext["localsiteurl"]
+        localcontext = _localcontext(_Job(key, name, template, context, context, relative_urls,
+                                          paginated, template_name, override_output, url, kwargs))
+        _set_localsiteurl(context, localcontext)
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if self._note_write(path, override_output):
@@ -379,6 +385,56 @@ class ReusingWriter(Writer):
             store.place(stored, path)
         signals.content_written.send(path, context=localcontext)
         return None
+
+    def _render(self, job: "_Job", note: bool = True) -> None:
+        """Render one page as Writer.write_file would, from the context it was asked with,
+        and keep it in the page store. `note`: log it (a child's log lines stay there)."""
+        _set_localsiteurl(job.shared, _localcontext(job))  # documents read it while rendering
+        self._capture, self._tee = job.name or "", None
+        try:
+            super().write_file(job.name, job.template, job.context, job.relative_urls, job.paginated,
+                               job.template_name, job.override_output, job.url, **job.kwargs)
+        finally:
+            self._capture = None
+        if job.key and self._tee is not None and self.store is not None:
+            self.store.put(job.key, "".join(self._tee.parts), sanitised_join(self.output_path, job.name))
+            if note:
+                log.debug("speed: rendered %s", job.name)
+
+    def render_pending(self) -> None:
+        """Render the pages put off while Pelican wrote the site: every other one in a
+        forked child when there are many and more than one core, the rest here."""
+        jobs, self._pending = self._pending, []
+        if not jobs:
+            return
+        if len(jobs) < MIN_SPLIT or workers(self.settings) < 2 or not hasattr(os, "fork"):
+            for job in jobs:
+                self._render(job)
+            return
+        store = self.store
+        theirs = jobs[1::2]
+
+        def render_theirs() -> dict[str, str]:
+            store.used = {}
+            for job in theirs:
+                self._render(job, note=False)
+            return store.used
+
+        child = Beside(render_theirs)
+        try:
+            for job in jobs[0::2]:
+                self._render(job)
+            stored = child.result()
+        finally:
+            child.close()
+        store.used.update(stored)
+        store.rendered += len(theirs)
+        store.in_child = len(theirs)
+        for job in theirs:  # what Writer.write_file did there, here: the file is written
+            path = sanitised_join(self.output_path, job.name)
+            self._note_write(path, job.override_output)
+            log.debug("speed: rendered %s", job.name)
+            signals.content_written.send(path, context=_localcontext(job))
 
     def _pages_per(self, template_name) -> int | None:
         """How many items a page of this template holds, if Pelican splits it into pages. A
@@ -401,3 +457,37 @@ class ReusingWriter(Writer):
             self._overridden_files.add(path)
         self._written_files.add(path)
         return True
+
+
+class _Job:
+    """A page to render: Writer.write_file's arguments, with a copy of the context as it
+    was when Pelican asked (`context`) and the shared context itself (`shared`)."""
+
+    __slots__ = ("key", "name", "template", "shared", "context", "relative_urls", "paginated",
+                 "template_name", "override_output", "url", "kwargs")
+
+    def __init__(self, key, name, template, shared, context, relative_urls, paginated,
+                 template_name, override_output, url, kwargs):
+        self.key, self.name, self.template = key, name, template
+        self.shared, self.context = shared, context
+        self.relative_urls, self.paginated, self.template_name = relative_urls, paginated, template_name
+        self.override_output, self.url, self.kwargs = override_output, url, kwargs
+
+
+def _localcontext(job: _Job) -> dict:
+    """The context Writer.write_file renders a page that is not split into pages with."""
+    localcontext = job.context.copy()
+    localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+    if job.relative_urls:
+        relative_url = path_to_url(get_relative_path(job.name))
+        localcontext["SITEURL"] = relative_url
+        localcontext["localsiteurl"] = relative_url
+    localcontext["output_file"] = job.name
+    localcontext.update(job.kwargs)
+    return localcontext
+
+
+def _set_localsiteurl(shared: dict, localcontext: dict) -> None:
+    """As Writer.write_file sets it on the shared context before rendering."""
+    if localcontext["localsiteurl"]:
+        shared["localsiteurl"] = localcontext["localsiteurl"]

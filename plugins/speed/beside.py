@@ -1,5 +1,6 @@
-"""Run a function in a forked child process while this process goes on: the build's lint
-beside Pelican (tools/build.py), each on its own core.
+"""Run a function in a forked child process while this process goes on, each on its own
+core: the build's lint beside Pelican (tools/build.py), and half of the pages a cold build
+renders (writer.py).
 
 `Beside(function)` forks at once; `result()` returns what the function returned, or raises
 what it raised, reading it from a pipe. The result may be read in another process forked
