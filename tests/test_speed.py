@@ -6,6 +6,7 @@ the code and settings that made it."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -81,6 +82,26 @@ def test_rendering_on_two_cores_builds_the_same_site(corpus, tmp_path, caplog):
         outputs.append(tree(out))
     assert outputs[0] == outputs[1]
     assert outputs[1]["sitemap.xml"].count(b"<url>") >= 45
+
+
+def test_a_rendering_child_that_dies_costs_only_time(corpus, tmp_path, monkeypatch):
+    # Beside renders in the build itself when its child died without an answer (killed,
+    # out of memory): every page is still written once, counted once and in the sitemap.
+    from speed import beside, writer
+
+    class DeadChild(beside.Beside):
+        def __init__(self, function):  # no fork: as if the child had died at once
+            self.function, self.owner, self.pid, self.read_end, self.answer = function, os.getpid(), None, None, None
+
+    out_one = tmp_path / "one"
+    assert build.build(SETTINGS, str(out_one), {"PATH": str(corpus), "SPEED_WORKERS": 1}) is None
+    rendered = writer.ReusingWriter.store.rendered
+    monkeypatch.setattr(writer, "Beside", DeadChild)
+    out = tmp_path / "dead"
+    assert build.build(SETTINGS, str(out), {"PATH": str(corpus), "SPEED_WORKERS": 2}) is None
+    store = writer.ReusingWriter.store
+    assert (store.rendered, store.in_child, len(store.used)) == (rendered, 0, rendered) and rendered >= 45
+    assert tree(out) == tree(out_one)
 
 
 def test_a_warm_rebuild_renders_only_the_pages_that_changed(corpus, tmp_path, caplog):

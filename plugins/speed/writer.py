@@ -413,20 +413,28 @@ class ReusingWriter(Writer):
             return
         store = self.store
         theirs = jobs[1::2]
+        here = os.getpid()
 
-        def render_theirs() -> dict[str, str]:
-            store.used = {}
-            for job in theirs:
-                self._render(job, note=False)
-            return store.used
+        def render_theirs() -> tuple[bool, dict[str, str]]:
+            # Beside runs this here instead when the child died without an answer (killed,
+            # out of memory): then the pages are rendered, counted and noted as any other.
+            mine, store.used = store.used, {}
+            try:
+                for job in theirs:
+                    self._render(job, note=os.getpid() == here)
+                return os.getpid() != here, store.used
+            finally:
+                store.used = {**mine, **store.used}
 
         child = Beside(render_theirs)
         try:
             for job in jobs[0::2]:
                 self._render(job)
-            stored = child.result()
+            in_child, stored = child.result()
         finally:
             child.close()
+        if not in_child:
+            return
         store.used.update(stored)
         store.rendered += len(theirs)
         store.in_child = len(theirs)
