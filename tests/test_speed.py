@@ -84,6 +84,16 @@ def test_rendering_on_two_cores_builds_the_same_site(corpus, tmp_path, caplog):
     assert outputs[1]["sitemap.xml"].count(b"<url>") >= 45
 
 
+def test_a_build_that_holds_much_memory_renders_alone(corpus, tmp_path):
+    # The child would copy much of the build's memory as it renders: above
+    # SPEED_SPLIT_MAX_MB the build does not fork one (a site of 10,000 briefs stays in 2 GB).
+    from speed import writer
+
+    out = tmp_path / "alone"
+    assert build.build(SETTINGS, str(out), {"PATH": str(corpus), "SPEED_WORKERS": 2, "SPEED_SPLIT_MAX_MB": 1}) is None
+    assert writer.ReusingWriter.store.in_child == 0 and writer.ReusingWriter.store.rendered >= 45
+
+
 def test_a_rendering_child_that_dies_costs_only_time(corpus, tmp_path, monkeypatch):
     # Beside renders in the build itself when its child died without an answer (killed,
     # out of memory): every page is still written once, counted once and in the sitemap.

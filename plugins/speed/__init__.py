@@ -29,7 +29,9 @@ Signals:
 Settings: SPEED_WORKERS (processes reading Markdown on a cold build; default: the
 cores this process may use; 1: none), SPEED_REUSE_PAGES (default: LOAD_CONTENT_CACHE),
 SPEED_MEMORY (for a process that builds again and again: keep what each file
-converted to in memory instead of Pelican's cache file; default False).
+converted to in memory instead of Pelican's cache file; default False),
+SPEED_SPLIT_MAX_MB (render pages in a forked child only while the build holds less
+than this much memory, MB; default writer.SPLIT_MAX_MB).
 """
 
 from __future__ import annotations
