@@ -161,6 +161,17 @@ def test_timeline_event_leads_to_the_event_in_its_brief(page, site_url):
     assert page.evaluate("document.querySelector(':target time').getAttribute('datetime')") in page.url
 
 
+def test_every_event_of_a_brief_timeline_shows_its_date_the_same_way(page, site_url):
+    # An event told in two briefs keeps the id its editor gave it (not event-DATE-N); its
+    # date must still stand on its own line, in bold, like every other event's.
+    page.goto(site_url + "/briefs/security-guarantees/")
+    looks = page.locator(".prose ul > li > time:first-child").evaluate_all(
+        "ts => ts.map(t => [t.parentElement.id, getComputedStyle(t).display, getComputedStyle(t).fontWeight])")
+    assert len(looks) > 5
+    assert any(not anchor.startswith("event-") for anchor, _, _ in looks)
+    assert all(display == "block" and int(weight) >= 600 for _, display, weight in looks), looks
+
+
 def axe_script() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
 
