@@ -424,13 +424,9 @@ class ReusingWriter(Writer):
         def render_theirs() -> tuple[bool, dict[str, str]]:
             # Beside runs this here instead when the child died without an answer (killed,
             # out of memory): then the pages are rendered, counted and noted as any other.
-            mine, store.used = store.used, {}
-            try:
-                for job in theirs:
-                    self._render(job, note=os.getpid() == here)
-                return os.getpid() != here, store.used
-            finally:
-                store.used = {**mine, **store.used}
+            for job in theirs:
+                self._render(job, note=os.getpid() == here)
+            return os.getpid() != here, {job.key: store.used[job.key] for job in theirs if job.key in store.used}
 
         child = Beside(render_theirs)
         try:
