@@ -53,7 +53,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PY = sys.executable
 MODES = ("baseline", "baseline_warm", "cold", "warm", "server", "linkcheck")
 PHASES = {"checks": "checks Pelican needs first", "pelican": "Pelican, plugins, lint beside",
-          "search_index": "search index (Pagefind)",
+          "search_index": "search index (Pagefind), from the pages",
+          "waited": "  of it after Pelican ended",
           "carry_over": "last search index, linked in",
           "background": "then search index, in the background"}
 LABELS = {

@@ -75,7 +75,15 @@ def on_written(path, context=None):
 
 
 def on_finalized(pelican):
-    if os.environ.get("CRASH_MODE") == "raise-in-finalized":
+    mode = os.environ.get("CRASH_MODE", "")
+    if mode.endswith("after-search-index"):  # Pelican's process is still running here
+        entry = os.path.join(pelican.output_path, "pagefind", "pagefind-entry.json")
+        end = time.time() + 120
+        while not os.path.exists(entry) and time.time() < end:
+            time.sleep(0.05)
+        with open(os.environ["CRASH_MARKER"], "w") as f:
+            f.write("indexed" if os.path.exists(entry) else "not indexed")
+    if mode in ("raise-in-finalized", "raise-after-search-index"):
         raise RuntimeError("crash in finalized (test plugin)")
 
 
@@ -164,6 +172,32 @@ def test_a_plugin_crash_in_finalized_leaves_output_byte_identical(site):
     assert "crash in finalized (test plugin)" in result.stderr
     assert site.snapshot() == before
     assert site.leftovers() == []
+
+
+def test_the_search_index_is_built_while_pelican_finishes(site):
+    # Pagefind starts as soon as every page is written, while Pelican's process still
+    # saves its caches: the test plugin's `finalized`, which runs after the pages are
+    # written, waits there until the index is in the staged site.
+    marker = site.root / "search-index"
+    result = site.build(CRASH_MODE="wait-after-search-index", CRASH_MARKER=str(marker))
+    assert result.returncode == 0, result.stderr
+    assert marker.read_text(encoding="utf-8") == "indexed"
+    assert (site.output / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_a_crash_after_the_search_index_started_leaves_output_and_caches_clean(site):
+    before = site.snapshot()
+    marker = site.root / "search-index"
+    result = site.build(CRASH_MODE="raise-after-search-index", CRASH_MARKER=str(marker))
+    assert result.returncode == 1
+    assert "crash in finalized (test plugin)" in result.stderr
+    assert marker.read_text(encoding="utf-8") == "indexed"
+    assert site.snapshot() == before
+    assert site.leftovers() == []
+    search_cache = site.root / ".cache" / "search-output"
+    assert [p.name for p in search_cache.iterdir() if p.name.startswith(".")] == []  # no scratch left
+    again = site.build()
+    assert again.returncode == 0, again.stderr
 
 
 def test_pelican_killed_while_writing_fails_the_build_and_leaves_output_intact(site):

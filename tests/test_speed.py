@@ -177,3 +177,20 @@ def test_canonical_text_ignores_order_and_addresses():
     assert fingerprint.canonical(Thing()) == fingerprint.canonical(Thing())
     assert fingerprint.canonical({"b": 1, "a": 2}) == fingerprint.canonical({"a": 2, "b": 1})
     assert fingerprint.canonical([1, 2]) != fingerprint.canonical([2, 1])
+
+
+def test_what_each_template_reads_is_the_same_when_shared_templates_are_parsed_once():
+    # A page's key hashes what its template reads: parsing base.html and macros.html once
+    # per build instead of once per page template must not change that answer.
+    import jinja2
+
+    from speed.writer import template_names
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "theme" / "templates")),
+                             extensions=["jinja2.ext.do"])
+    memo: dict = {}
+    names = sorted(p.name for p in (ROOT / "theme" / "templates").glob("*.html"))
+    with_memo = {name: template_names(env, name, memo=memo) for name in names}
+    assert with_memo == {name: template_names(env, name) for name in names}
+    assert "article" in with_memo["article.html"] and ".content" in with_memo["article.html"]
+    assert set(memo) >= {"article.html", "base.html", "macros.html"}

@@ -2,8 +2,9 @@
 in for output/ only when everything succeeded.
 
 Steps: the lint's own rules on the Markdown; Pelican with the plugins (in a child
-process, whose memory is returned before the next step); the search index (Pagefind);
-the atomic swap. `--stay` keeps one process building on request: `make devserver`.
+process, whose memory is returned before the next step); the search index (Pagefind),
+started as soon as Pelican has written every page, while Pelican saves its caches; the
+atomic swap. `--stay` keeps one process building on request: `make devserver`.
 
 Exit status: 0 built; 1 the content has problems (each printed as
 `path:line:col: [error] message (rule)`) or the build failed; 2 the output folder is
@@ -96,7 +97,8 @@ class PelicanStopped(Exception):
     """Pelican crashed (the message holds its traceback) or its process was killed."""
 
 
-def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter: ErrorCounter) -> None:
+def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter: ErrorCounter,
+                      on_pages=None) -> None:
     """`run_pelican` in a forked child process, as if it ran here.
 
     Why: after Pelican, the build runs Pagefind, which needs about 1 GB per part of
@@ -104,18 +106,30 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
     the system, but an exiting process does. What the child found comes back through
     a pipe: the problems the plugins collected and the errors Pelican logged; a
     ContentError or Ctrl-C in the child is raised here, a crash becomes
-    PelicanStopped with its traceback."""
+    PelicanStopped with its traceback. `on_pages()` is called here as soon as the
+    child has written every page (plugins/speed's `pages_written`), while it still
+    saves its caches."""
     import pickle
     import signal
     import traceback
 
     from problems import restore
+    from speed import PAGES_WRITTEN
 
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read_end)
         gc.freeze()  # what the parent made (imports, the lint's results) is never garbage here: not walked again
+        pipe = os.fdopen(write_end, "wb")
+
+        def send(message) -> None:  # one message: its length, then its pickle
+            data = pickle.dumps(message)
+            pipe.write(len(data).to_bytes(8, "big") + data)
+            pipe.flush()
+
+        if on_pages is not None:
+            PAGES_WRITTEN.connect(lambda _pelican: send(("pages", None)), weak=False)
         try:
             try:
                 run_pelican(settings_file, output, overrides)
@@ -129,28 +143,36 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
                 outcome = ("environment", environment_fault(e))
             except BaseException:  # noqa: BLE001 - reported by the parent
                 outcome = ("crash", traceback.format_exc().rstrip())
-            data = pickle.dumps((outcome, collected(), counter.messages))
-            with os.fdopen(write_end, "wb") as f:
-                f.write(data)
+            send(("outcome", (outcome, collected(), counter.messages)))
+            pipe.close()
         finally:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(0)
     os.close(write_end)
+    answer = None
     try:
         with os.fdopen(read_end, "rb") as f:
-            data = f.read()
+            while answer is None and len(head := f.read(8)) == 8:
+                data = f.read(int.from_bytes(head, "big"))
+                if len(data) < int.from_bytes(head, "big"):
+                    break  # cut short: the child was killed while it wrote
+                kind, value = pickle.loads(data)
+                if kind == "pages":
+                    on_pages()
+                else:
+                    answer = value
         _, status = os.waitpid(pid, 0)
     except BaseException:  # Ctrl-C here: stop the child before the staging folder goes
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         raise
-    if not data:
+    if answer is None:
         code = os.waitstatus_to_exitcode(status)
         cause = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
         raise PelicanStopped(f"Pelican stopped before it finished ({cause}"
                              f"{'; out of memory?' if code == -signal.SIGKILL else ''})")
-    (kind, value), found, messages = pickle.loads(data)
+    (kind, value), found, messages = answer
     restore(found)
     counter.messages.extend(messages)
     if kind == "problems":
@@ -211,10 +233,57 @@ def search_cache(output: str) -> str:
     return os.path.join(parent, ".cache", f"search-{name}")
 
 
+class EarlyStep:
+    """A last step on the staged site (the search index) that may start before Pelican has
+    finished: as soon as every page is written, in a thread, while Pelican's process saves
+    its caches. `step(folder, cancel=event)` must stop (raising) once `event` is set."""
+
+    def __init__(self, step, staged: str):
+        import threading
+
+        self.step, self.staged = step, staged
+        self.cancel = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+
+    def start(self) -> None:
+        import threading
+
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="early-step", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.step(self.staged, cancel=self.cancel)
+        except BaseException as e:  # noqa: BLE001 - raised by finish(), in the build's thread
+            self.error = e
+        finally:
+            self.seconds = time.perf_counter() - started
+
+    def finish(self) -> None:
+        """Wait for it (run it now, if Pelican never said its pages were written); raise what it raised."""
+        if self.thread is None:
+            self._run()
+        else:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        """Stop it and wait, so that nothing writes into a staging folder about to go."""
+        self.cancel.set()
+        if self.thread is not None:
+            self.thread.join()
+
+
 def build(settings_file: str, output: str, overrides: dict | None = None, post_steps=(),
           use_cache: bool = True, wait_cleanup: bool = True, found: list[Problem] = (),
-          counter: ErrorCounter | None = None, later=None) -> list[Problem] | None:
-    """Build into a staging folder, run `post_steps(folder)`, then publish it.
+          counter: ErrorCounter | None = None, later=None, last_step=None) -> list[Problem] | None:
+    """Build into a staging folder, run `post_steps(folder)`, then `last_step(folder, cancel=...)`,
+    then publish it.
 
     Returns None on success or the problems that stopped the build; output/ is
     untouched unless the build succeeded. Errors in `found` (problems found before
@@ -224,19 +293,22 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
     staging folders of a killed build are removed first. With `wait_cleanup=False`
     the previous output is deleted in the background once the new one is in place.
     With a `counter` (the command line), Pelican runs in a child process
-    (`run_pelican_apart`); without, here (a build process keeps what it read).
+    (`run_pelican_apart`), and `last_step` starts as soon as that child has written every
+    page (`EarlyStep`); without, Pelican runs here (a build process keeps what it read).
     Raises atomic.UnsafeOutput, before anything is written, for an output folder that
     is not the build's to replace."""
     output = output_folder(output, overrides)
     with atomic.locked(output):
         atomic.remove_stale(output)
         staged = atomic.staging_dir(output)
+        early = EarlyStep(last_step, staged) if last_step is not None else None
         try:
             errors = [p for p in found if p.level != WARNING]
             with timed("pelican"), carried(errors, later):
                 settings = {**cache_settings(output, use_cache), **(overrides or {})}
                 if counter is not None and hasattr(os, "fork"):
-                    run_pelican_apart(settings_file, staged, settings, counter)
+                    run_pelican_apart(settings_file, staged, settings, counter,
+                                      on_pages=early.start if early is not None else None)
                 else:
                     run_pelican(settings_file, staged, settings)
                     errors += [p for p in settle() if p.level != WARNING]
@@ -245,10 +317,18 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
             for step in post_steps:
                 with timed(_phase_name(step)):
                     step(staged)
+            if early is not None:
+                with timed("waited"):
+                    early.finish()
+                TIMINGS[_phase_name(last_step)] = early.seconds
         except ContentError as e:
+            if early is not None:
+                early.abandon()
             atomic.discard(staged)
             return e.problems
         except BaseException:
+            if early is not None:
+                early.abandon()
             atomic.discard(staged)
             raise
         with timed("publish"):
@@ -306,9 +386,11 @@ def build_site(args, counter: ErrorCounter, search=None, beside: bool = True) ->
         if search is not None:
             search.stop()
             overrides["SPEED_MEMORY"] = True  # what each file converted to stays in this process
-        index_step = search.carry_over if search is not None else search_index.step(
-            args.settings, cache=None if args.no_cache else search_cache(args.output))
-        post_steps = (lambda _: _raise_logged(counter), index_step)
+            # The last search index now; a new one is made after publishing.
+            post_steps, last_step = (lambda _: _raise_logged(counter), search.carry_over), None
+        else:  # the search index starts as soon as Pelican has written the pages
+            post_steps = (lambda _: _raise_logged(counter),)
+            last_step = search_index.step(args.settings, cache=None if args.no_cache else search_cache(args.output))
         # The checks of `make check`, so a build never publishes what they reject: the
         # lint's own rules on the Markdown, the rest the plugins run while Pelican reads
         # (each brief is converted once, and cached). What Pelican needs to know first is
@@ -332,7 +414,7 @@ def build_site(args, counter: ErrorCounter, search=None, beside: bool = True) ->
             problems = build(args.settings, args.output, overrides or None, post_steps=post_steps,
                              use_cache=not args.no_cache, wait_cleanup=False, found=checked.problems,
                              counter=counter if search is None else None,
-                             later=lint_job.result if lint_job else rest_of_lint)
+                             later=lint_job.result if lint_job else rest_of_lint, last_step=last_step)
         finally:
             if lint_job:
                 lint_job.close()

@@ -24,7 +24,14 @@ Signals:
   freeze URLs; the workers are done.
 - `get_writer`: the writer that reuses pages (and applies other plugins' page
   filters, `ReusingWriter.filters`).
-- `finalized`: keep the pages this build used, drop the rest.
+- `finalized`: render the pages put off (writer.py), then send `pages_written`, then
+  keep the pages this build used, drop the rest.
+
+Sends `pages_written` (a blinker signal, `PAGES_WRITTEN`) once every page is in the
+output folder and before this plugin saves its caches: the build (tools/build.py) starts
+the search index then, beside what is left of Pelican's work. Connected first among the
+plugins, `finalized` comes here before any other plugin's; theirs write no page (the
+sitemap writes XML and robots.txt).
 
 Settings: SPEED_WORKERS (processes reading Markdown on a cold build; default: the
 cores this process may use; 1: none), SPEED_REUSE_PAGES (default: LOAD_CONTENT_CACHE),
@@ -41,6 +48,7 @@ import os
 import re
 import shutil
 
+from blinker import signal
 from briefs import memo
 from briefs.memo import LastBuild
 from jinja2 import FileSystemBytecodeCache
@@ -55,6 +63,7 @@ MEMO_FILE = "memos.pickle"  # briefs.memo: the plugins' results of the last buil
 KEEP_CACHES = 3  # fingerprint folders kept (the current one and the last few)
 FOLDER_RE = re.compile(r"^[0-9a-f]{20}$")
 _files: list = []
+PAGES_WRITTEN = signal("speed_pages_written")  # sent with the Pelican object
 
 
 def fingerprint_cache(pelican) -> None:
@@ -223,6 +232,7 @@ def commit(pelican) -> None:
     if ReusingWriter.current is not None:  # before any other plugin's `finalized` reads the output
         writer, ReusingWriter.current = ReusingWriter.current, None
         writer.render_pending()
+    PAGES_WRITTEN.send(pelican)
     if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH"):
         memo.save(os.path.join(settings["CACHE_PATH"], MEMO_FILE))
     store = ReusingWriter.store

@@ -174,17 +174,34 @@ class Digests:
 CONTENT_ATTRS = {"content", "_content", "get_content"}
 
 
-def template_names(env, name: str, seen=None) -> set[str]:
+def template_names(env, name: str, seen=None, memo: dict | None = None) -> set[str]:
     """Variables a template and the templates it pulls in may read from the context;
     "*" if it includes a template by a computed name (it may read anything), and
     ".content" if it may read any document's HTML (`.content`, `["content"]`,
     `|attr(...)`; an index by a variable, `x[i]`, is taken for a list's). A summary
     counts as HTML only for a document without a Summary: (then Pelican cuts it
-    from the HTML)."""
+    from the HTML). `memo` (one per build): each template's own names, so a template that
+    many pull in (base.html, macros.html) is parsed once, not once for each (0.08 s each)."""
     seen = seen if seen is not None else set()
     if name in seen:
         return set()
     seen.add(name)
+    own = memo.get(name) if memo is not None else None
+    if own is None:
+        own = _own_names(env, name)
+        if memo is not None:
+            memo[name] = own
+    names, refs = own
+    if refs is None:
+        return {"*"}
+    names = set(names)
+    for ref in refs:
+        names |= template_names(env, ref, seen, memo)
+    return names
+
+
+def _own_names(env, name: str) -> tuple[frozenset, tuple | None]:
+    """What one template reads itself, and the templates it names (None: one by a computed name)."""
     source = env.loader.get_source(env, name)[0]
     ast = env.parse(source)
     names = set(jinja2.meta.find_undeclared_variables(ast))
@@ -197,11 +214,8 @@ def template_names(env, name: str, seen=None) -> set[str]:
             reads = node.name == "attr"
         if reads:
             names.add(".content")
-    for ref in jinja2.meta.find_referenced_templates(ast):
-        if ref is None:
-            return {"*"}
-        names |= template_names(env, ref, seen)
-    return names
+    refs = tuple(jinja2.meta.find_referenced_templates(ast))
+    return frozenset(names), (None if None in refs else refs)
 
 
 class PageStore:
@@ -222,6 +236,7 @@ class PageStore:
         # Which variables each template reads depends on the theme only (fingerprinted):
         # parsing the templates for it every build would cost more than the reuse saves.
         self.names: dict[str, set] = {k: set(v) for k, v in saved.get("templates", {}).items()}
+        self._own_names: dict = {}  # template_names' memo for this build
         self.used: dict[str, str] = {}
         self.digests = Digests()
         self.reused = self.rendered = self.in_child = 0
@@ -237,7 +252,8 @@ class PageStore:
     def _key(self, template, name, relative_urls, context, kwargs) -> str | None:
         names = self.names.get(template.name)
         if names is None:
-            names = self.names[template.name] = template_names(template.environment, template.name)
+            names = self.names[template.name] = template_names(template.environment, template.name,
+                                                               memo=self._own_names)
         if "*" in names:
             return None
         content = ".content" in names
