@@ -154,8 +154,9 @@ def run_pelican_apart(settings_file: str, output: str, overrides: dict, counter:
     try:
         with os.fdopen(read_end, "rb") as f:
             while answer is None and len(head := f.read(8)) == 8:
-                data = f.read(int.from_bytes(head, "big"))
-                if len(data) < int.from_bytes(head, "big"):
+                size = int.from_bytes(head, "big")
+                data = f.read(size)
+                if len(data) < size:
                     break  # cut short: the child was killed while it wrote
                 kind, value = pickle.loads(data)
                 if kind == "pages":

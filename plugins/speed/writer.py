@@ -390,14 +390,13 @@ class ReusingWriter(Writer):
                        template_name, override_output, url, kwargs)
             if key and not override_output:
                 self._pending.append(job)  # rendered at `finalized`, perhaps on the other core
-                _set_localsiteurl(context, _localcontext(job))  # as if rendered now
+                _set_localsiteurl(context, _localsiteurl(context, name, relative_urls, kwargs))  # as if rendered now
             else:
                 self._render(job)
             return None
         # What Writer.write_file would have done, minus the rendering.
-        localcontext = _localcontext(_Job(key, name, template, context, context, relative_urls,
-                                          paginated, template_name, override_output, url, kwargs))
-        _set_localsiteurl(context, localcontext)
+        localcontext = _localcontext(context, name, relative_urls, kwargs)
+        _set_localsiteurl(context, localcontext["localsiteurl"])
         path = sanitised_join(self.output_path, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if self._note_write(path, override_output):
@@ -410,7 +409,8 @@ class ReusingWriter(Writer):
     def _render(self, job: "_Job", note: bool = True) -> None:
         """Render one page as Writer.write_file would, from the context it was asked with,
         and keep it in the page store. `note`: log it (a child's log lines stay there)."""
-        _set_localsiteurl(job.shared, _localcontext(job))  # documents read it while rendering
+        # Documents read it while rendering.
+        _set_localsiteurl(job.shared, _localsiteurl(job.context, job.name, job.relative_urls, job.kwargs))
         self._capture, self._tee = job.name or "", None
         try:
             super().write_file(job.name, job.template, job.context, job.relative_urls, job.paginated,
@@ -460,7 +460,8 @@ class ReusingWriter(Writer):
             path = sanitised_join(self.output_path, job.name)
             self._note_write(path, job.override_output)
             log.debug("speed: rendered %s", job.name)
-            signals.content_written.send(path, context=_localcontext(job))
+            localcontext = _localcontext(job.context, job.name, job.relative_urls, job.kwargs)
+            signals.content_written.send(path, context=localcontext)
 
     def _pages_per(self, template_name) -> int | None:
         """How many items a page of this template holds, if Pelican splits it into pages. A
@@ -500,17 +501,26 @@ class _Job:
         self.override_output, self.url, self.kwargs = override_output, url, kwargs
 
 
-def _localcontext(job: _Job) -> dict:
+def _localcontext(context: dict, name: str, relative_urls: bool, kwargs: dict) -> dict:
     """The context Writer.write_file renders a page that is not split into pages with."""
-    localcontext = job.context.copy()
+    localcontext = context.copy()
     localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
-    if job.relative_urls:
-        relative_url = path_to_url(get_relative_path(job.name))
+    if relative_urls:
+        relative_url = path_to_url(get_relative_path(name))
         localcontext["SITEURL"] = relative_url
         localcontext["localsiteurl"] = relative_url
-    localcontext["output_file"] = job.name
-    localcontext.update(job.kwargs)
+    localcontext["output_file"] = name
+    localcontext.update(kwargs)
     return localcontext
+
+
+def _localsiteurl(context: dict, name: str, relative_urls: bool, kwargs: dict):
+    """`_localcontext(...)["localsiteurl"]`, without copying the whole context for it."""
+    if "localsiteurl" in kwargs:
+        return kwargs["localsiteurl"]
+    if relative_urls:
+        return path_to_url(get_relative_path(name))
+    return context.get("localsiteurl")
 
 
 def _resident_mb() -> float:
@@ -524,7 +534,7 @@ def _resident_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _set_localsiteurl(shared: dict, localcontext: dict) -> None:
+def _set_localsiteurl(shared: dict, localsiteurl) -> None:
     """As Writer.write_file sets it on the shared context before rendering."""
-    if localcontext["localsiteurl"]:
-        shared["localsiteurl"] = localcontext["localsiteurl"]
+    if localsiteurl:
+        shared["localsiteurl"] = localsiteurl
