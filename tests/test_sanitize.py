@@ -127,6 +127,53 @@ def test_a_citation_or_cross_link_inside_a_link_is_located():
     ]
 
 
+HEADINGS = (
+    "Title: X\n\n## What *was* agreed on 25 March [@src-a; @src-b]\n\nText.\n\n"
+    "### [[alpha#terms|The terms]] and `code` & \"quotes\" -- 'dashes'...\n\n"
+    "## A [link](https://example.org/a_b) and **bold** __under__ ![img](x.png)\n\n"
+    "## Same [link](javascript:alert(1)) \\*not emphasis\\* &amp; &#169;\n\n## What *was* agreed\n"
+)
+
+
+def _heading_markdown():
+    from citations.markdown_ext import CitationExtension
+    from crosslinks.markdown_ext import CrossLinkExtension
+
+    return markdown.Markdown(extensions=["meta", "toc", "attr_list", "smarty", CrossLinkExtension(),
+                                         CitationExtension(), SanitizeExtension()], output_format="html5")
+
+
+def test_headings_without_raw_html_get_the_ids_a_cleaned_heading_would():
+    # toc makes each heading's id from its HTML after every postprocessor; the cleaning
+    # is skipped there when the source has no '<'. Cleaning every heading too changes nothing.
+    fast = _heading_markdown()
+    html = fast.convert(HEADINGS)
+    assert 'id="what-was-agreed-on-25-march"' in html and 'id="what-was-agreed"' in html
+
+    slow = _heading_markdown()
+    limits = slow.preprocessors["sanitize_limits"]
+    run = limits.run
+
+    def run_as_if_raw_html(lines):
+        out = run(lines)
+        slow.sanitize_raw_lt = True
+        return out
+
+    limits.run = run_as_if_raw_html
+    assert slow.convert(HEADINGS) == html
+    assert slow.Meta == fast.Meta
+
+
+@pytest.mark.parametrize("heading, id_", [
+    ("## Before <script>alert(1)</script> after", "before-after"),
+    ("## Before \\<script\\>alert(1)\\</script\\> after", "before-scriptalert1script-after"),  # text, not HTML
+    ("## Before <!-- <b>hidden</b> --> after", "before-after"),
+])
+def test_a_heading_with_raw_html_is_cleaned_before_its_id_is_made(heading, id_):
+    html = _heading_markdown().convert("Title: X\n\n" + heading + "\n")
+    assert html.startswith(f'<h2 id="{id_}">')
+
+
 @pytest.mark.parametrize("body, config, problem", [
     ("x" * 200, {"max_bytes": 100}, "1:1:error:size:source is 218 bytes; the limit is 100 (SANITIZE_MAX_BYTES): "
                                     "split it into several briefs"),

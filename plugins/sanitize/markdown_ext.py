@@ -11,6 +11,9 @@
   the problem is recorded.
 - A postprocessor (after every other, on the HTML as it will be published) cleans
   it with `clean.clean` and records what had to be removed, located in the source.
+  The toc extension also runs every postprocessor on each heading, only to make its
+  id from the heading's text; there the cleaning is skipped when it cannot change that
+  text (see `Clean.run`): a sixth of the conversion time of a brief.
 
 Problems travel in the document's metadata (`problems.META_KEY`), so Pelican's
 content cache keeps them with the HTML they belong to; the `problems` plugin reports
@@ -24,6 +27,7 @@ import re
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from problems import META_KEY, encode
 
@@ -71,6 +75,8 @@ class Limits(Preprocessor):
     def run(self, lines):
         self.md.sanitize_source = lines  # what the postprocessor locates problems in
         self.md.sanitize_seen = set()
+        self.md.sanitize_in_tree = True  # until TreeDone: postprocessors run only for toc
+        self.md.sanitize_raw_lt = any("<" in line for line in lines)
         size = sum(len(line.encode("utf-8", "surrogatepass")) for line in lines) + len(lines) - 1
         if self.max_bytes and size > self.max_bytes:
             self.md.sanitize_problems = [(1, 1, "error", "size",
@@ -127,8 +133,21 @@ class Limits(Preprocessor):
         return head
 
 
+class TreeDone(Treeprocessor):
+    """Marks the end of the tree phase: postprocessors run from now on are the final pass."""
+
+    def run(self, root):
+        self.md.sanitize_in_tree = False
+
+
 class Clean(Postprocessor):
     def run(self, text):
+        if self.md.__dict__.get("sanitize_in_tree") and not self.md.__dict__.get("sanitize_raw_lt", True):
+            # toc is making a heading's id from its text. With no '<' in the source there is
+            # no raw HTML and no escaped '\<' for the cleaning to remove: the heading holds only
+            # elements Markdown made (links, emphasis, code, citations), whose text cleaning
+            # keeps as it is. The final pass still cleans the whole page, headings included.
+            return text
         problems = list(getattr(self.md, "sanitize_problems", [])) + _nested_placeholders(text)
         cleaned, removed = clean(text)
         lines = getattr(self.md, "sanitize_source", None) or []
@@ -263,6 +282,8 @@ class SanitizeExtension(Extension):
         md.preprocessors.register(limits, "sanitize_limits", 40)
         # 1: last of all, after raw HTML is put back (30) and source markers are removed (5).
         md.postprocessors.register(Clean(md), "sanitize", 1)
+        # 1: after toc (5), which is the one treeprocessor that runs the postprocessors.
+        md.treeprocessors.register(TreeDone(md), "sanitize_tree_done", 1)
 
     def reset(self):
         pass
