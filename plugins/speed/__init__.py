@@ -9,6 +9,8 @@
   category, and slugifies its name again for each (`remember_slugs`); it computes a
   document's path relative to the content folder for every URL it works out, five per
   document (`remember_relative_paths`).
+- File stamps: Pelican hashes each source file four times a build to check its caches;
+  once is enough (`remember_file_stamps`).
 - Pages (writer.py): a brief or page whose template inputs are unchanged since the last
   build is not rendered again; its last HTML is reused.
 - Content cache: Pelican's cache is keyed by file only, not by the code and settings
@@ -219,8 +221,36 @@ def remember_static_links() -> None:
 STATIC_LINKS = LastBuild()
 
 
+def remember_file_stamps() -> None:
+    """With CHECK_MODIFIED_METHOD = "sha1", Pelican reads and hashes a source file each
+    time a cache asks for its stamp: four times a build (the generator's cache and the
+    reader's, each to look it up and to store it, even the one that is off). Each file is
+    hashed once per build (`FILE_STAMPS`, emptied at `initialized`). The stamp stored with
+    a file's HTML is then the one taken before it was read, so a file saved during the
+    build is read again next time, never taken for the HTML of its older text."""
+    from pelican.cache import FileStampDataCacher
+
+    if getattr(FileStampDataCacher._get_file_stamp, "remembered", False):
+        return
+    original = FileStampDataCacher._get_file_stamp
+
+    def _get_file_stamp(self, filename):
+        key = (self.settings["CHECK_MODIFIED_METHOD"], os.path.abspath(filename))
+        stamp = FILE_STAMPS.get(key)
+        if stamp is None:
+            stamp = FILE_STAMPS[key] = original(self, filename)
+        return stamp
+
+    _get_file_stamp.remembered = True
+    FileStampDataCacher._get_file_stamp = _get_file_stamp
+
+
+FILE_STAMPS: dict = {}
+
+
 def _next_build(_pelican) -> None:
     STATIC_LINKS.next_build()
+    FILE_STAMPS.clear()
 
 
 def get_writer(_pelican):
@@ -249,6 +279,7 @@ def register():
     remember_slugs()
     remember_relative_paths()
     remember_static_links()
+    remember_file_stamps()
     signals.initialized.connect(_next_build)
     signals.initialized.connect(fingerprint_cache)
     signals.readers_init.connect(install_reader)
