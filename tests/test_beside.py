@@ -27,6 +27,21 @@ def test_the_result_is_computed_in_another_process():
     assert job.result() == pid  # asked again: the same answer, not a second run
 
 
+def niceness() -> int:
+    return os.nice(0)
+
+
+def test_a_niced_child_runs_below_the_caller_and_the_caller_keeps_its_priority():
+    # The build's lint runs niced so that it waits for a core Pelican leaves idle.
+    own = os.nice(0)
+    job = Beside(niceness, nice=5)
+    try:
+        assert job.result() == min(own + 5, 19)
+    finally:
+        job.close()
+    assert os.nice(0) == own
+
+
 def test_a_large_result_crosses_the_pipe_whole():
     # More than a pipe's buffer (64 KiB): the child blocks until it is read.
     job = Beside(lambda: ["x" * 1000] * 1000)

@@ -3,7 +3,8 @@ core: the build's lint beside Pelican (tools/build.py), and half of the pages a 
 renders (writer.py).
 
 `Beside(function)` forks at once; `result()` returns what the function returned, or raises
-what it raised, reading it from a pipe. The result may be read in another process forked
+what it raised, reading it from a pipe. `nice`: the child's lower priority, for work that
+may wait for a core the caller leaves idle (the lint), not for work the caller waits on. The result may be read in another process forked
 after this one (Pelican's own child, at `get_writer`): only the process that started the
 child reaps it, in `close()`. Where fork is missing, or the child died without an answer
 (killed, out of memory), the function runs in the process that asks, so a result is never
@@ -24,7 +25,7 @@ class BesideFailed(Exception):
 
 
 class Beside:
-    def __init__(self, function):
+    def __init__(self, function, nice: int = 0):
         self.function = function
         self.owner = os.getpid()
         self.pid: int | None = None
@@ -37,6 +38,11 @@ class Beside:
         if pid == 0:  # the child: never returns
             os.close(read_end)
             gc.disable()  # short-lived: its garbage goes with it
+            if nice:
+                try:
+                    os.nice(nice)
+                except OSError:
+                    pass
             try:
                 try:
                     data = pickle.dumps(("ok", function()))
