@@ -221,6 +221,9 @@ def remember_static_links() -> None:
 STATIC_LINKS = LastBuild()
 
 
+FILE_STAMPS: dict = {}  # (method, absolute path) -> stamp, for one build
+
+
 def remember_file_stamps() -> None:
     """With CHECK_MODIFIED_METHOD = "sha1", Pelican reads and hashes a source file each
     time a cache asks for its stamp: four times a build (the generator's cache and the
@@ -243,9 +246,6 @@ def remember_file_stamps() -> None:
 
     _get_file_stamp.remembered = True
     FileStampDataCacher._get_file_stamp = _get_file_stamp
-
-
-FILE_STAMPS: dict = {}
 
 
 def _next_build(_pelican) -> None:

@@ -3,12 +3,14 @@ core: the build's lint beside Pelican (tools/build.py), and half of the pages a 
 renders (writer.py).
 
 `Beside(function)` forks at once; `result()` returns what the function returned, or raises
-what it raised, reading it from a pipe. `nice`: the child's lower priority, for work that
-may wait for a core the caller leaves idle (the lint), not for work the caller waits on. The result may be read in another process forked
+what it raised, reading it from a pipe. The result may be read in another process forked
 after this one (Pelican's own child, at `get_writer`): only the process that started the
 child reaps it, in `close()`. Where fork is missing, or the child died without an answer
 (killed, out of memory), the function runs in the process that asks, so a result is never
 lost, only later.
+
+`nice`: the child runs at a lower priority, for work that can wait for a core the caller
+leaves idle (the lint), never for work the caller is waiting on (the pages it renders).
 """
 
 from __future__ import annotations
