@@ -74,10 +74,14 @@ def locked(output: str):
         os.close(fd)
 
 
-def remove_stale(output: str) -> list[str]:
+def remove_stale(output: str, wait: bool = True) -> list[str]:
     """Remove staging folders (and a half-swapped `.previous`) left by a build that
-    was killed (SIGKILL, power loss) before it could clean up. Call it holding
-    `locked(output)`: then no live build owns any of them. Returns what was removed."""
+    was killed (SIGKILL, power loss) before it could clean up, and old outputs whose
+    deletion has not finished. Call it holding `locked(output)`: then no live build owns
+    any of them. With `wait=False` they are deleted by a background process: a rebuild
+    that follows the last one within a second (a preview on each save) would otherwise
+    wait for the deletion of the previous output that is still under way. Returns what
+    was removed (or handed to the background process)."""
     parent, name = split(output)
     stale = sorted(
         path
@@ -90,8 +94,11 @@ def remove_stale(output: str) -> list[str]:
             stale.append(previous)
         else:  # killed between the two renames of publish()'s fallback: put the old site back
             os.rename(previous, current)
-    for path in stale:
-        shutil.rmtree(path, ignore_errors=True)
+    if wait:
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
+    elif stale:
+        _rm_in_background(stale)
     return stale
 
 
@@ -146,9 +153,13 @@ def _remove(path: str, output: str, wait: bool) -> None:
     parent, name = split(output)
     trash = tempfile.mkdtemp(prefix=f".{name}.old-", dir=parent)
     os.rename(path, os.path.join(trash, "tree"))
+    _rm_in_background([trash])
+
+
+def _rm_in_background(paths: list[str]) -> None:
     # A new session: a Ctrl-C meant for the build does not stop it; if it is killed
     # anyway, the next build's remove_stale() finishes the job.
-    subprocess.Popen(["rm", "-rf", "--", trash], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    subprocess.Popen(["rm", "-rf", "--", *paths], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
 
 

@@ -301,7 +301,7 @@ def build(settings_file: str, output: str, overrides: dict | None = None, post_s
     is not the build's to replace."""
     output = output_folder(output, overrides)
     with atomic.locked(output):
-        atomic.remove_stale(output)
+        atomic.remove_stale(output, wait=wait_cleanup)
         staged = atomic.staging_dir(output)
         early = EarlyStep(last_step, staged) if last_step is not None else None
         try:
