@@ -504,18 +504,17 @@ class _Job:
 def _localcontext(context: dict, name: str, relative_urls: bool, kwargs: dict) -> dict:
     """The context Writer.write_file renders a page that is not split into pages with."""
     localcontext = context.copy()
-    localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+    localcontext["localsiteurl"] = _localsiteurl(context, name, relative_urls, {})
     if relative_urls:
-        relative_url = path_to_url(get_relative_path(name))
-        localcontext["SITEURL"] = relative_url
-        localcontext["localsiteurl"] = relative_url
+        localcontext["SITEURL"] = localcontext["localsiteurl"]
     localcontext["output_file"] = name
     localcontext.update(kwargs)
     return localcontext
 
 
 def _localsiteurl(context: dict, name: str, relative_urls: bool, kwargs: dict):
-    """`_localcontext(...)["localsiteurl"]`, without copying the whole context for it."""
+    """The `localsiteurl` a page renders with (`_localcontext` takes it from here), without
+    copying the whole context for it."""
     if "localsiteurl" in kwargs:
         return kwargs["localsiteurl"]
     if relative_urls:
