@@ -75,6 +75,44 @@ def is_encyclopedia(url) -> bool:
     return any(host == h or host.endswith("." + h) for h in ENCYCLOPEDIA_HOSTS)
 
 
+# Hosts EDITORIAL.md's source tiers rule out ("never: content farms, aggregators, sites that
+# republish one story in many machine-translated languages, AI rewrites, partisan blogs"),
+# each met while researching the briefs. A copy there names no reporter who stands behind
+# it, and the same story is on the outlet it came from: cite that instead.
+NOT_CITABLE_HOSTS = {
+    "menafn.com": "an aggregator of other outlets' stories",
+    "uanews.net": "an aggregator of other outlets' stories",
+    "lampa-news.com": "an aggregator of other outlets' stories",
+    "localnewswave.com": "an aggregator of other outlets' stories",
+    "worldpulsenow.com": "an aggregator that summarises other outlets with AI",
+    "odaily.news": "an aggregator of other outlets' stories",
+    "ebiztoday.news": "an aggregator of other outlets' stories",
+    "news-pravda.com": "a network that republishes stories in many machine-translated languages",
+    "pravda-7pd.pages.dev": "a network that republishes stories in many machine-translated languages",
+    "news.hanna-ai.com": "a site of AI rewrites of other outlets' stories",
+    "echo24x7.media": "a site of AI rewrites of other outlets' stories",
+    "printhouse.cloud": "a site of rewrites of other outlets' stories",
+    "masterlifehacks.com": "a site of rewrites of other outlets' stories",
+    "metroloud.com": "a site of machine-spun copies of other outlets' stories",
+    "news929.online": "a site of copies of other outlets' stories",
+    "infowars.com": "a partisan site",
+}
+
+
+def not_citable(url) -> str | None:
+    """What the URL's host is, if EDITORIAL.md's tiers rule it out (a subdomain counts as its host)."""
+    if not isinstance(url, str):
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:  # reported as a bad URL
+        return None
+    for banned, what in NOT_CITABLE_HOSTS.items():
+        if host == banned or host.endswith("." + banned):
+            return f"{banned} is {what}"
+    return None
+
+
 def _plain(node):
     """A composed YAML node as plain Python, every scalar a string."""
     if isinstance(node, yaml.MappingNode):
@@ -199,6 +237,10 @@ def load(path: str, display: str | None = None) -> Registry:
         if kind == "entry-encyclopedia" or is_encyclopedia(fields.get("URL")):
             problem(*where.get("URL", where.get("type", (line, col))),
                     f"{label}: an encyclopedia entry is for orientation only: cite the source it cites instead", WARNING)
+        ruled_out = not_citable(fields.get("URL"))
+        if ruled_out:
+            problem(*where["URL"], f"{label}: {ruled_out}, which this site does not cite "
+                    "(EDITORIAL.md, source tiers): cite the outlet or the official text it copies")
         authors = fields.get("author")
         if authors is not None and not (
             isinstance(authors, list) and all(isinstance(a, dict) and (a.get("family") or a.get("literal")) for a in authors)
