@@ -65,14 +65,19 @@ def is_web_url(value: str) -> bool:
 ENCYCLOPEDIA_HOSTS = ("wikipedia.org", "wikiwand.com", "britannica.com")
 
 
-def is_encyclopedia(url) -> bool:
+def _listed_host(url, hosts) -> str | None:
+    """The entry of `hosts` that the URL's host is, or is a subdomain of."""
     if not isinstance(url, str):
-        return False
+        return None
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:  # reported as a bad URL
-        return False
-    return any(host == h or host.endswith("." + h) for h in ENCYCLOPEDIA_HOSTS)
+        return None
+    return next((h for h in hosts if host == h or host.endswith("." + h)), None)
+
+
+def is_encyclopedia(url) -> bool:
+    return _listed_host(url, ENCYCLOPEDIA_HOSTS) is not None
 
 
 # Hosts EDITORIAL.md's source tiers rule out ("never: content farms, aggregators, sites that
@@ -101,16 +106,8 @@ NOT_CITABLE_HOSTS = {
 
 def not_citable(url) -> str | None:
     """What the URL's host is, if EDITORIAL.md's tiers rule it out (a subdomain counts as its host)."""
-    if not isinstance(url, str):
-        return None
-    try:
-        host = (urlsplit(url).hostname or "").removeprefix("www.")
-    except ValueError:  # reported as a bad URL
-        return None
-    for banned, what in NOT_CITABLE_HOSTS.items():
-        if host == banned or host.endswith("." + banned):
-            return f"{banned} is {what}"
-    return None
+    host = _listed_host(url, NOT_CITABLE_HOSTS)
+    return f"{host} is {NOT_CITABLE_HOSTS[host]}" if host else None
 
 
 def _plain(node):
