@@ -164,6 +164,21 @@ def test_an_impossible_date_and_a_missing_colon_are_reported_each_on_its_line(bu
     ]
 
 
+def test_an_event_after_as_of_fails_the_build_at_its_line(build_site):
+    # The page tells readers the brief is current to As_of: a newer event would make that untrue.
+    late = BETA.replace("- 2025-04-10: A loose item", "- 2025-04-19: A loose item")
+    result = build_site(site(**{"content/briefs/beta.md": late}))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-2:] == [
+        "content/briefs/beta.md:12:3: [error] timeline event dated 2025-04-19 is after the brief's As_of"
+        " 2025-04-18: As_of is the date of the newest fact, so move it forward (or correct the event's date)"
+        " (timeline)",
+        "build failed: 1 problem; output/ left as it was",
+    ]
+    moved = late.replace("As_of: 2025-04-18", "As_of: 2025-04-19")
+    assert build_site(site(**{"content/briefs/beta.md": moved})).returncode == 0
+
+
 def test_an_item_whose_text_is_not_found_is_located_by_its_order(build_site):
     # The HTML text ("Beta call") is not how the Markdown begins ("[[beta|Beta]] call"),
     # so the error falls back to the item's place under the heading.

@@ -37,7 +37,7 @@ def _reader(path):
     return read
 
 
-_last = LastBuild("timeline")  # `parse` is a pure function of (path, HTML): reused for the same pair (the HTML compared, not trusted)
+_last = LastBuild("timeline")  # `parse` is a pure function of (path, HTML, As_of): reused for the same pair (the HTML compared, not trusted)
 
 
 def collect(generators):
@@ -49,8 +49,9 @@ def collect(generators):
     for doc in all_documents(generators):
         if not isinstance(doc, Article):
             continue
-        parsed = _last.get((doc.source_file, doc._content),
-                           lambda doc=doc: parse(doc._content, doc.source_file, _reader(doc.source_path)))
+        as_of = doc.metadata.get("as_of")
+        parsed = _last.get((doc.source_file, doc._content, as_of),
+                           lambda doc=doc: parse(doc._content, doc.source_file, _reader(doc.source_path), as_of))
         for problem in parsed.problems:
             report(problem)
         doc._content = parsed.content

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from briefs.dates import longdate
+from briefs.frontmatter import is_iso_day
 from problems import ERROR, Problem
 from sourcepos import FENCE_RE
 
@@ -168,10 +169,12 @@ def locate(source: str, text: str, order: int) -> tuple[int, int]:
 
 # --- One document -----------------------------------------------------------------
 
-def parse(content: str, path: str, read_source) -> Parsed:
+def parse(content: str, path: str, read_source, as_of: str | None = None) -> Parsed:
     """Rewrite the timeline items of one document's HTML.
 
-    `read_source()` returns the Markdown text; it is called only to locate a problem."""
+    `read_source()` returns the Markdown text; it is called only to locate a problem.
+    `as_of`, the brief's ISO `As_of`: an event after it is an error, since `As_of` is the
+    date of the brief's newest fact and the page tells readers it is current to that day."""
     section = timeline_section(content)
     if section is None:
         return Parsed(content)
@@ -192,6 +195,10 @@ def parse(content: str, path: str, read_source) -> Parsed:
                 datetime.date.fromisoformat(m.group(2))
             except ValueError:
                 problem = f"timeline event date '{m.group(2)}' is not a calendar date"
+            else:
+                if as_of and is_iso_day(as_of) and m.group(2) > as_of:
+                    problem = (f"timeline event dated {m.group(2)} is after the brief's As_of {as_of}: As_of is "
+                               "the date of the newest fact, so move it forward (or correct the event's date)")
         if problem:
             line, col = locate(read_source(), item_text(body), order)
             result.problems.append(Problem(path, line, col, ERROR, problem, "timeline"))

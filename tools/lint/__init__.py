@@ -271,5 +271,6 @@ def _plugin_checks(docs: list, registry, plugins: set, theme: str | None = None)
         events = pure_module("timeline.events")
         for doc in docs:
             if doc.kind == "brief":
-                problems += events.parse(doc._content, doc.source_file, lambda doc=doc: doc.text).problems
+                problems += events.parse(doc._content, doc.source_file, lambda doc=doc: doc.text,
+                                          doc.field("as_of")).problems
     return problems
