@@ -132,6 +132,8 @@ class Corpus:
         for _ in range(EVENTS_PER_BRIEF):
             day += datetime.timedelta(days=self.rng.randint(1, 20))
             out.append(f"- {day.isoformat()}: {self.sentence(self.rng.randint(6, 12))} {self._cite(i, False)}")
+        # As_of is the newest fact's date: no event after it (the build refuses one).
+        self.briefs[i]["as_of"] = max(self.briefs[i]["as_of"], day.isoformat())
         return "\n".join(out) + "\n"
 
     # --- files -----------------------------------------------------------------
