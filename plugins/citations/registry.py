@@ -66,14 +66,20 @@ ENCYCLOPEDIA_HOSTS = ("wikipedia.org", "wikiwand.com", "britannica.com")
 
 
 def _listed_host(url, hosts) -> str | None:
-    """The entry of `hosts` that the URL's host is, or is a subdomain of."""
+    """The entry of `hosts` that the URL's host is, or is a subdomain of. An entry with a
+    path, `host/path/`, matches only addresses under that path on the host."""
     if not isinstance(url, str):
         return None
     try:
-        host = urlsplit(url).hostname or ""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
     except ValueError:  # reported as a bad URL
         return None
-    return next((h for h in hosts if host == h or host.endswith("." + h)), None)
+    for entry in hosts:
+        name, slash, path = entry.partition("/")
+        if (host == name or host.endswith("." + name)) and (not slash or parts.path.startswith("/" + path)):
+            return entry
+    return None
 
 
 def is_encyclopedia(url) -> bool:
@@ -101,11 +107,16 @@ NOT_CITABLE_HOSTS = {
     "metroloud.com": "a site of machine-spun copies of other outlets' stories",
     "news929.online": "a site of copies of other outlets' stories",
     "infowars.com": "a partisan site",
+    # The Independent's "Bulletin" pages are its own and agencies' stories cut to bullet
+    # points by an AI model (Press Gazette, 2024); its full articles are citable.
+    "the-independent.com/bulletin/": "The Independent's Bulletin, summaries of stories rewritten by AI",
+    "independent.co.uk/bulletin/": "The Independent's Bulletin, summaries of stories rewritten by AI",
 }
 
 
 def not_citable(url) -> str | None:
-    """What the URL's host is, if EDITORIAL.md's tiers rule it out (a subdomain counts as its host)."""
+    """What the URL's host (or section of a host) is, if EDITORIAL.md's tiers rule it out (a
+    subdomain counts as its host)."""
     host = _listed_host(url, NOT_CITABLE_HOSTS)
     return f"{host} is {NOT_CITABLE_HOSTS[host]}" if host else None
 
