@@ -108,7 +108,7 @@ NOT_CITABLE_HOSTS = {
     "news929.online": "a site of copies of other outlets' stories",
     "infowars.com": "a partisan site",
     # The Independent's "Bulletin" pages are its own and agencies' stories cut to bullet
-    # points by an AI model (Press Gazette, 2024); its full articles are citable.
+    # points by an AI model (as Press Gazette reported); its full articles are citable.
     "the-independent.com/bulletin/": "The Independent's Bulletin, summaries of stories rewritten by AI",
     "independent.co.uk/bulletin/": "The Independent's Bulletin, summaries of stories rewritten by AI",
 }

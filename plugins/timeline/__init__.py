@@ -37,7 +37,7 @@ def _reader(path):
     return read
 
 
-_last = LastBuild("timeline")  # `parse` is a pure function of (path, HTML, As_of): reused for the same pair (the HTML compared, not trusted)
+_last = LastBuild("timeline")  # `parse` is a pure function of (path, HTML, As_of): reused for the same three (the HTML compared, not trusted)
 
 
 def collect(generators):

@@ -195,10 +195,9 @@ def parse(content: str, path: str, read_source, as_of: str | None = None) -> Par
                 datetime.date.fromisoformat(m.group(2))
             except ValueError:
                 problem = f"timeline event date '{m.group(2)}' is not a calendar date"
-            else:
-                if as_of and is_iso_day(as_of) and m.group(2) > as_of:
-                    problem = (f"timeline event dated {m.group(2)} is after the brief's As_of {as_of}: As_of is "
-                               "the date of the newest fact, so move it forward (or correct the event's date)")
+        if problem is None and as_of and is_iso_day(as_of) and m.group(2) > as_of:
+            problem = (f"timeline event dated {m.group(2)} is after the brief's As_of {as_of}: As_of is "
+                       "the date of the newest fact, so move it forward (or correct the event's date)")
         if problem:
             line, col = locate(read_source(), item_text(body), order)
             result.problems.append(Problem(path, line, col, ERROR, problem, "timeline"))
