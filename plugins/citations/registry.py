@@ -117,8 +117,8 @@ NOT_CITABLE_HOSTS = {
 def not_citable(url) -> str | None:
     """What the URL's host (or section of a host) is, if EDITORIAL.md's tiers rule it out (a
     subdomain counts as its host)."""
-    host = _listed_host(url, NOT_CITABLE_HOSTS)
-    return f"{host} is {NOT_CITABLE_HOSTS[host]}" if host else None
+    entry = _listed_host(url, NOT_CITABLE_HOSTS)
+    return f"{entry} is {NOT_CITABLE_HOSTS[entry]}" if entry else None
 
 
 def _plain(node):
