@@ -79,6 +79,21 @@ def test_near_identical_events_without_a_shared_id_are_a_warning_naming_both_pla
         "shows it once, or tell it in one brief only (timeline-duplicate)"]
 
 
+def test_two_briefs_telling_one_meeting_in_other_words_are_a_warning(tmp_path):
+    """Names count: the same meeting told with another verb and word order is still one event,
+    while another event of that day with the same people is not."""
+    write_site(tmp_path, {
+        "content/sources.yaml": SOURCES,
+        "content/briefs/alpha.md": brief("alpha", "The alpha brief.", "Alpha happened [@wire-a].",
+                                         "- 2025-12-02: Putin receives Witkoff and Kushner in the Kremlin. [@wire-a]"),
+        "content/briefs/beta.md": brief("beta", "The beta brief.", "Beta happened [@paper-b].",
+                                        "- 2025-12-02: Witkoff and Kushner meet Putin in the Kremlin. [@paper-b]\n"
+                                        "- 2025-12-02: Putin threatens to cut Ukraine off from the sea. [@paper-b]"),
+    })
+    assert [line.split(": [")[0] for line in lint(tmp_path) if "timeline-duplicate" in line] == [
+        "content/briefs/beta.md:14:1"]
+
+
 def test_one_event_id_with_two_dates_is_an_error(tmp_path):
     write_site(tmp_path, {
         "content/sources.yaml": SOURCES,

@@ -114,12 +114,12 @@ def test_home_and_about_say_which_period_the_site_covers(real_site):
 
 def test_the_timeline_tells_each_event_once(real_site):
     """No two rows on one day with nearly the same words (the lint's timeline-duplicate rule)."""
-    from tools.lint.across import SIMILAR, _stems
+    from tools.lint.across import SIMILAR, _event_stems
 
     rows = soup(real_site / "timeline" / "index.html").select("ol.timeline > li")
     by_day: dict = {}
     for row in rows:
-        by_day.setdefault(row.time["datetime"], []).append(_stems(row.select_one(".event-text").get_text()))
+        by_day.setdefault(row.time["datetime"], []).append(_event_stems(row.select_one(".event-text").get_text()))
     for day, texts in by_day.items():
         for i, a in enumerate(texts):
             for b in texts[i + 1:]:
