@@ -107,6 +107,7 @@ NOT_CITABLE_HOSTS = {
     "metroloud.com": "a site of machine-spun copies of other outlets' stories",
     "news929.online": "a site of copies of other outlets' stories",
     "infowars.com": "a partisan site",
+    "theepochtimes.com": "a partisan outlet",
     # The Independent's "Bulletin" pages are its own and agencies' stories cut to bullet
     # points by an AI model (as Press Gazette reported); its full articles are citable.
     "the-independent.com/bulletin/": "The Independent's Bulletin, summaries of stories rewritten by AI",
